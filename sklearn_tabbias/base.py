@@ -1,0 +1,123 @@
+"""SynthesizerMixin: the fit/sample contract shared by every synthesizer."""
+
+import logging
+from contextlib import contextmanager
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.base import _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from sklearn_tabbias._validation import as_frame
+
+__all__ = ["SynthesizerMixin"]
+
+logger = logging.getLogger("sklearn_tabbias")
+_MAX_SEED = np.iinfo(np.int32).max
+
+
+class SynthesizerMixin:
+    """Mixin for estimators that learn a table and sample new rows from it.
+
+    ``fit(X)`` validates the table, records its container and column names and
+    calls ``self._fit(frame, rng)`` with a DataFrame and a ``RandomState`` drawn
+    from ``random_state``. ``sample(n_samples)`` calls
+    ``self._sample(n_samples, rng)``, which returns a DataFrame in the input
+    schema, and hands it back in the container ``fit`` got: a DataFrame with the
+    same columns, or an ndarray of the input's dtype.
+
+    Successive ``sample()`` calls continue one random stream seeded at fit
+    time, so they return different rows; refitting with the same
+    ``random_state`` reproduces the stream. ``sample(n, random_state=...)``
+    draws from a stream of its own and leaves that one alone.
+    """
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the distribution of a table.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            The real rows: numbers, strings, categories, bools; NaN for missing.
+        y : None
+            Ignored; a target column belongs in ``X``.
+
+        Returns
+        -------
+        self : object
+            The fitted synthesizer.
+        """
+        frame = as_frame(X)
+        if len(frame) < 2:
+            raise ValueError(
+                f"Found {len(frame)} sample(s) while a minimum of 2 is required: "
+                "1 sample cannot be split into training and validation rows."
+            )
+        validate_data(self, X, skip_check_array=True)
+        self._output_dtype = (
+            None if isinstance(X, pd.DataFrame) else np.asarray(X).dtype
+        )
+        rng = check_random_state(self.random_state)
+        with _verbose_logging(getattr(self, "verbose", 0)):
+            self._fit(frame, rng)
+        self._sampling_rng = np.random.default_rng(rng.randint(_MAX_SEED))
+        return self
+
+    def sample(self, n_samples, random_state=None):
+        """Draw synthetic rows.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of rows, at least 1.
+        random_state : int, RandomState instance or None, default=None
+            Seed of this draw. None continues the synthesizer's own stream.
+
+        Returns
+        -------
+        X_synthetic : DataFrame or ndarray of shape (n_samples, n_features_in_)
+            Same container, columns and dtypes as the table passed to ``fit``.
+        """
+        check_is_fitted(self)
+        if not isinstance(n_samples, Integral) or isinstance(n_samples, bool):
+            raise TypeError(
+                f"n_samples must be an integer, got {type(n_samples).__name__}."
+            )
+        if n_samples < 1:
+            raise ValueError(f"n_samples must be at least 1, got {n_samples}.")
+        if random_state is None:
+            rng = self._sampling_rng
+        else:
+            seed = check_random_state(random_state).randint(_MAX_SEED)
+            rng = np.random.default_rng(seed)
+        frame = self._sample(int(n_samples), rng)
+        if self._output_dtype is not None:
+            return frame.to_numpy(dtype=self._output_dtype)
+        return frame
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        return tags
+
+
+@contextmanager
+def _verbose_logging(verbose):
+    """Show the package's INFO messages on stderr while ``verbose`` is set."""
+    if not verbose or logger.handlers:
+        yield
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("[sklearn_tabbias] %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)

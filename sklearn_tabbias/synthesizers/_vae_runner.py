@@ -1,0 +1,351 @@
+"""Training and sampling of VAE-BGM ensembles: the model side of the bias methods.
+
+The bias strategies in :mod:`sklearn_tabbias.bias` only see the small protocol
+of :class:`VAERunner`: ``train``, ``sample``, ``new_state``, ``average``,
+``split`` and ``loss``.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from sklearn.mixture import BayesianGaussianMixture
+from torch import nn
+
+from sklearn_tabbias.nn.vae import (
+    EnsembleVAE,
+    TabularLikelihood,
+    average_state,
+)
+
+logger = logging.getLogger("sklearn_tabbias")
+
+_MAX_SEED = np.iinfo(np.int32).max
+
+
+@dataclass
+class Runs:
+    """The result of training S members: each at its best validation epoch.
+
+    Attributes
+    ----------
+    state : dict of Tensor
+        Batched state, one row per member.
+    val_losses : ndarray of shape (S,)
+        Best validation loss (negative ELBO per row) of each member.
+    record : dict
+        Phase name, data sizes, epochs run, and loss curves (for ``history_``).
+    """
+
+    state: dict
+    val_losses: np.ndarray
+    record: dict
+
+    @property
+    def best(self):
+        """Index of the member with the lowest validation loss."""
+        return int(np.argmin(self.val_losses))
+
+    @property
+    def best_state(self):
+        """One-member state of the best member."""
+        return {k: v[[self.best]].clone() for k, v in self.state.items()}
+
+
+@dataclass
+class LatentPrior:
+    """Bayesian Gaussian mixture over encoder means, plus posterior noise."""
+
+    weights: np.ndarray
+    means: np.ndarray
+    cholesky: np.ndarray
+    noise_std: np.ndarray
+
+    def sample(self, n, rng):
+        """Draw ``n`` latent codes with a numpy Generator."""
+        comps = rng.choice(len(self.weights), size=n, p=self.weights)
+        eps = rng.standard_normal((n, self.means.shape[1]))
+        z = self.means[comps] + np.einsum("nij,nj->ni", self.cholesky[comps], eps)
+        return z + self.noise_std * rng.standard_normal(z.shape)
+
+
+class VAERunner:
+    """Trains and samples VAE-BGM ensembles on encoded tables.
+
+    Parameters
+    ----------
+    blocks : list of Block
+        The encoded table's layout.
+    params : dict
+        The synthesizer's hyperparameters (latent_dim, hidden_dim, max_epochs,
+        batch_size, learning_rate, patience, validation_fraction,
+        bgm_components, device).
+    rng : numpy.random.RandomState
+        Source of all seeds.
+
+    Attributes
+    ----------
+    records : list of dict
+        One record per training phase, in order (the synthesizer's ``history_``).
+    """
+
+    def __init__(self, blocks, params, rng):
+        self.params = params
+        self.rng = rng
+        self.device = torch.device(params["device"])
+        self.likelihood = TabularLikelihood(
+            [(b.kind, b.start, b.width, b.gate) for b in blocks]
+        ).to(self.device)
+        self.n_inputs = self.likelihood.n_inputs
+        self.records = []
+
+    def generator(self):
+        """A CPU torch Generator seeded from the runner's random state."""
+        generator = torch.Generator(device="cpu")
+        generator.manual_seed(int(self.rng.randint(_MAX_SEED)))
+        return generator
+
+    def network(self, n_members):
+        """An uninitialised ensemble of ``n_members`` VAEs on the runner's device."""
+        p = self.params
+        return EnsembleVAE(
+            n_members,
+            self.n_inputs,
+            self.likelihood.n_outputs,
+            hidden_dim=p["hidden_dim"],
+            latent_dim=p["latent_dim"],
+        ).to(self.device)
+
+    def new_state(self, n_members=1):
+        """A fresh random initialisation of ``n_members`` members."""
+        module = self.network(n_members)
+        module.reset_parameters(self.generator())
+        return module.state()
+
+    @staticmethod
+    def average(state):
+        """Element-wise mean of the members' weights (paper eq. 2)."""
+        return average_state(state)
+
+    def to_tensor(self, Z):
+        """Encoded rows as a float32 tensor on the runner's device."""
+        if torch.is_tensor(Z):
+            return Z.to(device=self.device, dtype=torch.float32)
+        return torch.as_tensor(np.asarray(Z, dtype=np.float32), device=self.device)
+
+    def split(self, Z):
+        """Shuffle encoded rows and split them into training and validation rows."""
+        Z = self.to_tensor(Z)
+        n = Z.shape[0]
+        n_val = int(round(self.params["validation_fraction"] * n))
+        n_val = min(max(n_val, 1), n - 1)
+        order = torch.as_tensor(self.rng.permutation(n), device=self.device)
+        return Z[order[n_val:]], Z[order[:n_val]]
+
+    def loss(self, module, x, eps, params=None):
+        """Negative ELBO per member (see TabularLikelihood.loss)."""
+        return self.likelihood.loss(module, x, eps, params)
+
+    def randn(self, shape, generator):
+        """Standard normal noise on the runner's device."""
+        return torch.randn(shape, generator=generator).to(self.device)
+
+    def train(self, train, val, n_members, init_state=None, phase="seed"):
+        """Train ``n_members`` members with early stopping on validation loss.
+
+        All members train in one batched module, each with its own
+        initialisation (or all from ``init_state``), mini-batch order and noise.
+        A member stops when its validation loss has not improved for
+        ``patience`` epochs; stopped members are removed from the module (with
+        their optimiser state) so they cost nothing more. Each member is restored
+        to its best epoch.
+
+        Parameters
+        ----------
+        train, val : Tensor of shape (n, n_inputs)
+            Encoded training and validation rows.
+        n_members : int
+            Number of runs S.
+        init_state : dict of Tensor, optional
+            One-member state every run starts from (the bias θ0).
+        phase : str, default="seed"
+            Name stored in the record.
+
+        Returns
+        -------
+        runs : Runs
+        """
+        p = self.params
+        started = time.perf_counter()
+        generator = self.generator()
+        module = self.network(n_members)
+        if init_state is None:
+            module.reset_parameters(generator)
+        else:
+            module.load_state(init_state)
+        optimizer = torch.optim.Adam(module.parameters(), lr=p["learning_rate"])
+        best_state = module.state()
+        best_loss = np.full(n_members, np.inf)
+        best_epoch = np.zeros(n_members, dtype=int)
+        waited = np.zeros(n_members, dtype=int)
+        epochs = np.zeros(n_members, dtype=int)
+        train_curve = np.full((p["max_epochs"], n_members), np.nan)
+        val_curve = np.full((p["max_epochs"], n_members), np.nan)
+        eps_val = self.randn((n_members, len(val), p["latent_dim"]), generator)
+        active = np.arange(n_members)
+        n_train, batch_size = len(train), min(p["batch_size"], len(train))
+        for epoch in range(p["max_epochs"]):
+            n_active = len(active)
+            order = torch.argsort(torch.rand(n_active, n_train, generator=generator), 1)
+            order = order.to(self.device)
+            total = torch.zeros(n_active, device=self.device)
+            module.train()
+            for start in range(0, n_train, batch_size):
+                batch = train[order[:, start : start + batch_size]]
+                eps = self.randn((n_active, batch.shape[1], p["latent_dim"]), generator)
+                loss = self.loss(module, batch, eps)
+                optimizer.zero_grad(set_to_none=True)
+                loss.sum().backward()
+                optimizer.step()
+                total += loss.detach() * batch.shape[1]
+            module.eval()
+            with torch.no_grad():
+                x_val = val.expand(n_active, *val.shape)
+                val_loss = self.loss(module, x_val, eps_val[active]).cpu().numpy()
+            train_curve[epoch, active] = (total / n_train).cpu().numpy()
+            val_curve[epoch, active] = val_loss
+            epochs[active] += 1
+            improved = val_loss < best_loss[active]
+            if improved.any():
+                members = active[improved]
+                rows = torch.as_tensor(np.flatnonzero(improved), device=self.device)
+                for name, param in module.named_parameters():
+                    best_state[name][members] = param.detach()[rows]
+                best_loss[members] = val_loss[improved]
+                best_epoch[members] = epoch
+            waited[active] = np.where(improved, 0, waited[active] + 1)
+            stopped = waited[active] >= p["patience"]
+            if stopped.all():
+                break
+            if stopped.any():
+                optimizer = _keep_members(
+                    module, optimizer, ~stopped, p["learning_rate"]
+                )
+                active = active[~stopped]
+        record = {
+            "phase": phase,
+            "n_members": n_members,
+            "n_train": n_train,
+            "n_val": len(val),
+            "from_init_state": init_state is not None,
+            "epochs": epochs,
+            "best_epoch": best_epoch,
+            "train_loss": train_curve[: epochs.max()],
+            "val_loss": val_curve[: epochs.max()],
+            "seconds": time.perf_counter() - started,
+        }
+        self.records.append(record)
+        logger.info(
+            "%s: %d run(s) on %d rows, %d epochs max, best val. loss %.4f (%.1fs)",
+            phase,
+            n_members,
+            n_train + len(val),
+            epochs.max(),
+            best_loss.min(),
+            record["seconds"],
+        )
+        return Runs(state=best_state, val_losses=best_loss, record=record)
+
+    def fit_prior(self, state, Z):
+        """Fit the BGM latent prior of a one-member state on encoded rows ``Z``."""
+        module = self.network(1)
+        module.load_state(state)
+        module.eval()
+        with torch.no_grad():
+            mu, logvar = module.encode(Z.unsqueeze(0))
+        mu = mu[0].cpu().double().numpy()
+        n_distinct = len(np.unique(mu.round(6), axis=0))
+        seed = int(self.rng.randint(_MAX_SEED))
+        for reg_covar in (1e-3, 1e-2, 1e-1):
+            bgm = BayesianGaussianMixture(
+                n_components=min(self.params["bgm_components"], n_distinct),
+                max_iter=500,
+                reg_covar=reg_covar,
+                random_state=seed,
+            )
+            try:
+                bgm.fit(mu)
+                break
+            except ValueError:  # collapsed latent codes: regularise more
+                continue
+        return LatentPrior(
+            weights=bgm.weights_ / bgm.weights_.sum(),
+            means=bgm.means_,
+            cholesky=np.linalg.cholesky(bgm.covariances_),
+            noise_std=np.exp(0.5 * logvar[0].mean(0).cpu().double().numpy()),
+        )
+
+    def sample(self, state, prior, n_samples, rng, batch_size=65536):
+        """Draw ``n_samples`` encoded rows from a one-member state and its prior.
+
+        Parameters
+        ----------
+        state : dict of Tensor
+            One-member state.
+        prior : LatentPrior
+            Its latent prior.
+        n_samples : int
+            Number of rows.
+        rng : numpy.random.Generator
+            Source of randomness.
+        batch_size : int, default=65536
+            Rows decoded at a time (bounds memory).
+
+        Returns
+        -------
+        Z : Tensor of shape (n_samples, n_inputs)
+            Encoded rows drawn from the output distributions.
+        """
+        module = self.network(1)
+        module.load_state(state)
+        module.eval()
+        generator = torch.Generator().manual_seed(int(rng.integers(_MAX_SEED)))
+        parts = []
+        with torch.no_grad():
+            for start in range(0, n_samples, batch_size):
+                n = min(batch_size, n_samples - start)
+                z = torch.as_tensor(prior.sample(n, rng), dtype=torch.float32)
+                out = module.decode(z.unsqueeze(0).to(self.device))[0]
+                parts.append(self.likelihood.sample(out, generator).cpu())
+        if not parts:
+            return torch.zeros(0, self.n_inputs)
+        return torch.cat(parts)
+
+    def sample_from(self, state, Z_fit, n_samples):
+        """Sample encoded rows from a one-member state, fitting its prior on ``Z_fit``.
+
+        Used by the bias methods to turn a trained run into synthetic training
+        data (pre-training, DRS, MAML tasks).
+        """
+        prior = self.fit_prior(state, Z_fit)
+        rng = np.random.default_rng(self.rng.randint(_MAX_SEED))
+        return self.sample(state, prior, n_samples, rng).to(self.device)
+
+
+def _keep_members(module, optimizer, keep, learning_rate):
+    """Drop stopped members from the module and from Adam's state."""
+    keep_rows = torch.as_tensor(np.flatnonzero(keep), device=module.enc_w1.device)
+    old = {name: optimizer.state[param] for name, param in module.named_parameters()}
+    for name, param in list(module.named_parameters()):
+        setattr(module, name, nn.Parameter(param.detach()[keep_rows].clone()))
+    optimizer = torch.optim.Adam(module.parameters(), lr=learning_rate)
+    for name, param in module.named_parameters():
+        state = old[name]
+        optimizer.state[param] = {
+            "step": state["step"].clone(),
+            "exp_avg": state["exp_avg"][keep_rows].clone(),
+            "exp_avg_sq": state["exp_avg_sq"][keep_rows].clone(),
+        }
+    return optimizer

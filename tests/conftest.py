@@ -1,0 +1,42 @@
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+DATA_HOME = Path(
+    os.environ.get(
+        "SKLEARN_TABBIAS_DATA",
+        Path(__file__).resolve().parents[2] / "shared" / "datasets",
+    )
+)
+
+#: Small settings that keep a fit under a second or two.
+TINY = dict(
+    n_seeds=3,
+    max_epochs=15,
+    patience=5,
+    hidden_dim=32,
+    latent_dim=4,
+    pretrain_samples=400,
+    maml_meta_iterations=5,
+    maml_inner_steps=2,
+)
+
+
+def _adult_path():
+    path = DATA_HOME / "adult" / "raw_uci" / "adult.csv"
+    if not path.exists():
+        pytest.skip(f"Adult data not found at {path} (set SKLEARN_TABBIAS_DATA)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def adult_full():
+    return pd.read_csv(_adult_path(), skipinitialspace=True, na_values="?")
+
+
+@pytest.fixture(scope="session")
+def adult300(adult_full):
+    """300 raw Adult rows, with strings and NaN as they come."""
+    return adult_full.sample(300, random_state=0).reset_index(drop=True)

@@ -1,0 +1,27 @@
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklearn_tabbias import BiasedVAESynthesizer, TabularEncoder
+
+ESTIMATORS = [
+    TabularEncoder(),
+    *[
+        BiasedVAESynthesizer(
+            bias=bias,
+            n_seeds=2,
+            max_epochs=3,
+            patience=2,
+            hidden_dim=8,
+            latent_dim=2,
+            pretrain_samples=40,
+            maml_meta_iterations=2,
+            maml_inner_steps=1,
+            random_state=0,
+        )
+        for bias in ("none", "avg", "pretrain", "drs", "maml")
+    ],
+]
+
+
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
