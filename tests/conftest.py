@@ -24,6 +24,17 @@ TINY = dict(
 )
 
 
+#: Enough training for sample statistics to mean something, still a few seconds.
+ADULT = dict(
+    n_seeds=3,
+    max_epochs=300,
+    patience=30,
+    hidden_dim=128,
+    pretrain_samples=2000,
+    maml_meta_iterations=50,
+)
+
+
 def _adult_path():
     path = DATA_HOME / "adult" / "raw_uci" / "adult.csv"
     if not path.exists():

@@ -1,0 +1,192 @@
+"""Each bias method does what the paper says, checked on its mechanism."""
+
+import numpy as np
+import pytest
+import torch
+from conftest import TINY
+
+from sklearn_tabbias import BiasedVAESynthesizer, TabularEncoder
+from sklearn_tabbias.bias import MAMLBias, RealRows
+from sklearn_tabbias.bias._base import pool_samples
+from sklearn_tabbias.synthesizers._vae_runner import VAERunner
+
+RUNNER_PARAMS = dict(
+    latent_dim=4,
+    hidden_dim=32,
+    max_epochs=40,
+    batch_size=256,
+    learning_rate=1e-3,
+    patience=10,
+    validation_fraction=0.2,
+    bgm_components=5,
+    device="cpu",
+)
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Record every VAERunner.train call: its arguments and its result."""
+    calls = []
+    original = VAERunner.train
+
+    def train(self, train, val, n_members, init_state=None, phase="seed"):
+        runs = original(self, train, val, n_members, init_state, phase)
+        calls.append(
+            dict(
+                phase=phase,
+                n_rows=len(train) + len(val),
+                n_members=n_members,
+                init_state=init_state,
+                runs=runs,
+            )
+        )
+        return runs
+
+    monkeypatch.setattr(VAERunner, "train", train)
+    return calls
+
+
+@pytest.fixture(scope="module")
+def setting(adult300):
+    enc = TabularEncoder(random_state=0).fit(adult300)
+    runner = VAERunner(enc.blocks_, RUNNER_PARAMS, np.random.RandomState(0))
+    train, val = runner.split(enc.transform(adult300))
+    return runner, RealRows(train, val)
+
+
+def _assert_states_equal(a, b):
+    assert a.keys() == b.keys()
+    for name in a:
+        torch.testing.assert_close(a[name], b[name], rtol=0, atol=1e-7)
+
+
+def _distance(a, b):
+    return sum(float((a[k] - b[k]).norm()) for k in a)
+
+
+def test_avg_theta0_is_mean_of_seed_members(adult300, spy):
+    synth = BiasedVAESynthesizer(bias="avg", random_state=0, **TINY).fit(adult300)
+    seed = spy[0]["runs"].state
+    assert next(iter(seed.values())).shape[0] == TINY["n_seeds"]
+    expected = {k: v.mean(dim=0, keepdim=True) for k, v in seed.items()}
+    _assert_states_equal(synth.init_state_, expected)
+    # the members really differ, so the mean is not one of them
+    assert _distance({k: v[[0]] for k, v in seed.items()}, expected) > 1e-3
+
+
+@pytest.mark.parametrize("bias", ["pretrain", "avg", "maml", "drs"])
+def test_finetuning_starts_from_theta0(adult300, spy, bias):
+    synth = BiasedVAESynthesizer(bias=bias, random_state=0, **TINY).fit(adult300)
+    finetune = [c for c in spy if c["phase"] == "finetune"]
+    assert len(finetune) == 1
+    assert finetune[0]["n_rows"] == len(adult300)
+    assert finetune[0]["n_members"] == TINY["n_seeds"]
+    _assert_states_equal(finetune[0]["init_state"], synth.init_state_)
+
+
+def test_runs_start_exactly_from_init_state(setting):
+    runner, real = setting
+    theta0 = runner.new_state(1)
+    still = VAERunner.__new__(VAERunner)
+    still.__dict__.update(runner.__dict__)
+    still.params = {**runner.params, "learning_rate": 1e-30, "max_epochs": 2}
+    still.records = []
+    runs = still.train(real.train, real.val, 3, init_state=theta0)
+    for s in range(3):
+        _assert_states_equal({k: v[[s]] for k, v in runs.state.items()}, theta0)
+    moved = runner.train(real.train, real.val, 3, init_state=theta0)
+    assert _distance({k: v[[0]] for k, v in moved.state.items()}, theta0) > 1e-3
+
+
+@pytest.mark.parametrize("bias, n_members", [("pretrain", TINY["n_seeds"]), ("drs", 1)])
+def test_pretrain_and_drs_train_on_the_stated_number_of_synthetic_rows(
+    adult300, spy, bias, n_members
+):
+    synth = BiasedVAESynthesizer(bias=bias, random_state=0, **TINY).fit(adult300)
+    phase = [c for c in spy if c["phase"] == bias]
+    assert len(phase) == 1
+    assert phase[0]["n_rows"] == TINY["pretrain_samples"] != len(adult300)
+    assert phase[0]["n_members"] == n_members
+    assert phase[0]["init_state"] is None
+    record = [r for r in synth.history_ if r["phase"] == bias][0]
+    assert record["n_train"] + record["n_val"] == TINY["pretrain_samples"]
+    # θ0 is the best pre-trained run (pretrain) / the single DRS run
+    _assert_states_equal(synth.init_state_, phase[0]["runs"].best_state)
+
+
+def test_pretrain_rows_come_from_the_best_seed_run(adult300, spy, monkeypatch):
+    sampled_from = []
+    original = VAERunner.sample_from
+
+    def sample_from(self, state, Z_fit, n_samples):
+        sampled_from.append((state, n_samples))
+        return original(self, state, Z_fit, n_samples)
+
+    monkeypatch.setattr(VAERunner, "sample_from", sample_from)
+    BiasedVAESynthesizer(bias="pretrain", random_state=0, **TINY).fit(adult300)
+    assert len(sampled_from) == 1
+    state, n = sampled_from[0]
+    assert n == TINY["pretrain_samples"]
+    _assert_states_equal(state, spy[0]["runs"].best_state)
+
+
+def test_maml_moves_theta_and_lowers_loss_on_held_out_tasks(setting):
+    runner, real = setting
+    seed_runs = runner.train(real.train, real.val, 5)
+    tasks = torch.stack(pool_samples(runner, seed_runs, real, 5 * 300))
+    train_tasks, held_out = tasks[:4], tasks[4:]
+    maml = MAMLBias(meta_iterations=60, inner_steps=3, inner_lr=1e-3, outer_lr=3e-3)
+    start = runner.new_state(1)
+    theta = maml.meta_learn(runner, train_tasks, start)
+    assert _distance(theta, start) > 1e-2
+    record = runner.records[-1]
+    assert record["phase"] == "maml" and record["n_tasks"] == 4
+    assert record["query_loss"][-10:].mean() < record["query_loss"][:10].mean()
+
+    def held_out_loss(state):
+        generator = torch.Generator().manual_seed(0)
+        support, query = held_out[:, :150], held_out[:, 150:]
+        return maml.adapted_loss(runner, state, support, query, generator).item()
+
+    assert held_out_loss(theta) < held_out_loss(start)
+    first_order = MAMLBias(meta_iterations=5, inner_steps=2, first_order=True)
+    second_order = MAMLBias(meta_iterations=5, inner_steps=2, first_order=False)
+    runner.rng = np.random.RandomState(1)
+    a = first_order.meta_learn(runner, train_tasks, start)
+    runner.rng = np.random.RandomState(1)
+    b = second_order.meta_learn(runner, train_tasks, start)
+    assert _distance(a, b) > 0
+
+
+def test_early_stopped_members_stop_updating(setting):
+    runner, real = setting
+    runner.params = {**RUNNER_PARAMS, "max_epochs": 400, "patience": 5}
+    try:
+        runs = runner.train(real.train, real.val, 4)
+    finally:
+        runner.params = RUNNER_PARAMS
+    record = runs.record
+    epochs, best = record["epochs"], record["best_epoch"]
+    stopped = epochs < 400
+    assert stopped.sum() >= 2 and len(set(epochs)) >= 2
+    # a stopped member ran exactly `patience` epochs past its best epoch ...
+    np.testing.assert_array_equal(epochs[stopped], best[stopped] + 1 + 5)
+    # ... and its curve has no entries after it stopped
+    for member in np.flatnonzero(stopped):
+        assert np.isnan(record["val_loss"][epochs[member] :, member]).all()
+    # the restored state is the best epoch's: its validation loss is the minimum
+    np.testing.assert_allclose(
+        runs.val_losses, np.nanmin(record["val_loss"], axis=0), rtol=1e-6
+    )
+
+
+def test_bias_object_with_own_parameters(adult300, spy):
+    synth = BiasedVAESynthesizer(
+        bias=MAMLBias(n_samples=300, meta_iterations=3, inner_steps=1),
+        random_state=0,
+        **TINY,
+    ).fit(adult300)
+    assert synth.bias_.n_samples == 300
+    record = [r for r in synth.history_ if r["phase"] == "maml"][0]
+    assert record["meta_iterations"] == 3
+    assert record["n_train"] == 300
