@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import (
     is_bool_dtype,
-    is_float_dtype,
     is_integer_dtype,
     is_numeric_dtype,
     is_object_dtype,
@@ -398,20 +397,17 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             by_column.setdefault(block.column, []).append(block)
         for index, spec in enumerate(self.columns_):
             blocks = by_column.get(index, [])
-            if spec.kind == "constant":
-                values = np.repeat(np.asarray(spec.values, dtype=object), n)
-                if not len(spec.values):
-                    values = np.full(n, np.nan, dtype=object)
+            if spec.kind == "constant":  # its value, or NaN for an all-NaN column
+                values = _take(spec.values, np.zeros(n, dtype=int))
             elif spec.kind == "continuous":
                 values = self._inverse_continuous(spec, blocks, Z)
             else:
                 block = blocks[0]
                 part = Z[:, block.start : block.start + block.width]
-                codes = (
-                    (part[:, 0] > 0.5).astype(int)
-                    if block.kind == "bernoulli"
-                    else (part.argmax(axis=1))
-                )
+                if block.kind == "bernoulli":
+                    codes = (part[:, 0] > 0.5).astype(int)
+                else:
+                    codes = part.argmax(axis=1)
                 values = _take(spec.values, codes)
             decoded[index] = _restore_dtype(spec, values)
         frame = pd.DataFrame(decoded)
@@ -503,21 +499,13 @@ def _take(values, codes):
 
 
 def _restore_dtype(spec, values):
+    """Decoded values as a Series of the column's original dtype."""
     dtype = spec.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        return pd.Categorical(
-            values, categories=dtype.categories, ordered=dtype.ordered
+        return pd.Series(
+            pd.Categorical(values, categories=dtype.categories, ordered=dtype.ordered)
         )
-    if is_bool_dtype(dtype) and not isinstance(dtype, pd.BooleanDtype):
-        return pd.Series(values).astype(bool).to_numpy()
-    if is_object_dtype(dtype):
-        values = pd.Series(values, dtype=object)
-        return values.where(values.notna(), np.nan).to_numpy()
     series = pd.Series(values)
-    if is_integer_dtype(dtype) or is_float_dtype(dtype) or is_bool_dtype(dtype):
-        series = pd.to_numeric(series) if series.dtype == object else series
-    return (
-        series.astype(dtype).to_numpy()
-        if not isinstance(dtype, pd.api.extensions.ExtensionDtype)
-        else series.astype(dtype).array
-    )
+    if series.dtype == object and is_numeric_dtype(dtype) and not is_bool_dtype(dtype):
+        series = pd.to_numeric(series)
+    return series.astype(dtype)

@@ -103,3 +103,26 @@ def test_object_numbers_are_numeric_and_bad_objects_rejected():
     X[0, 0] = {"a": 1}
     with pytest.raises(TypeError, match="string or a number"):
         TabularEncoder().fit(X)
+
+
+def test_nullable_and_special_dtypes_round_trip():
+    n = 40
+    frame = pd.DataFrame(
+        {
+            "i64": pd.array(
+                [None if i % 5 == 0 else i % 3 for i in range(n)], dtype="Int64"
+            ),
+            "flag": pd.array(
+                [None if i % 7 == 0 else i % 2 == 0 for i in range(n)], dtype="boolean"
+            ),
+            "text": pd.array([f"s{i % 4}" for i in range(n)], dtype="string"),
+            "empty": np.full(n, np.nan),
+            "const": ["k"] * n,
+            "i8": np.arange(n, dtype=np.int8) * 3,
+        }
+    )
+    enc = TabularEncoder().fit(frame)
+    assert enc.kinds_["empty"] == "constant" and enc.kinds_["const"] == "constant"
+    back = enc.inverse_transform(enc.transform(frame))
+    assert back.dtypes.equals(frame.dtypes)
+    pd.testing.assert_frame_equal(back, frame)

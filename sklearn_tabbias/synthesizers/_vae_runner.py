@@ -319,8 +319,6 @@ class VAERunner:
                 z = torch.as_tensor(prior.sample(n, rng), dtype=torch.float32)
                 out = module.decode(z.unsqueeze(0).to(self.device))[0]
                 parts.append(self.likelihood.sample(out, generator).cpu())
-        if not parts:
-            return torch.zeros(0, self.n_inputs)
         return torch.cat(parts)
 
     def sample_from(self, state, Z_fit, n_samples):
