@@ -4,8 +4,15 @@ Every generator is a scikit-learn estimator with ``fit(X)`` and ``sample(n)``.
 """
 
 from sklearn_tabbias.encoding import TabularEncoder
+from sklearn_tabbias.metrics import DivergenceScorer, UtilityScorer
 from sklearn_tabbias.synthesizers import BiasedVAESynthesizer
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["BiasedVAESynthesizer", "TabularEncoder", "__version__"]
+__all__ = [
+    "BiasedVAESynthesizer",
+    "DivergenceScorer",
+    "TabularEncoder",
+    "UtilityScorer",
+    "__version__",
+]

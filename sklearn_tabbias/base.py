@@ -11,6 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sklearn_tabbias._validation import as_frame
+from sklearn_tabbias.metrics.scorers import DivergenceScorer
 
 __all__ = ["SynthesizerMixin"]
 
@@ -97,6 +98,30 @@ class SynthesizerMixin:
         if self._output_dtype is not None:
             return frame.to_numpy(dtype=self._output_dtype)
         return frame
+
+    def score(self, X, y=None):
+        """Negative JS divergence (bits) between ``X`` and a sample of its size.
+
+        Uses :class:`~sklearn_tabbias.metrics.DivergenceScorer` with its
+        defaults (the paper's MLP discriminator, one-hot encoding, fixed seed), so
+        ``GridSearchCV(scoring=None)`` ranks synthesizers by it. Greater is
+        better; 0 means the discriminator cannot tell the sample from ``X``.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features_in_)
+            Held-out real rows with the columns seen in ``fit``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            Minus the JS divergence, in [-1, 0] up to estimation noise.
+        """
+        check_is_fitted(self)
+        validate_data(self, X, reset=False, skip_check_array=True)
+        return DivergenceScorer()(self, X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

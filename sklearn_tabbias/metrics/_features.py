@@ -1,0 +1,98 @@
+"""Numeric features for the metrics' classifiers, fitted on the real rows."""
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+
+from sklearn_tabbias._validation import as_frame
+
+ENCODINGS = ("onehot", "ordinal")
+_MISSING = "__missing__"
+
+
+def categorical_columns(frame):
+    """Names of the columns that are not plain numbers (strings, categories, bools)."""
+    return [
+        name
+        for name, column in frame.items()
+        if not is_numeric_dtype(column.dtype) or is_bool_dtype(column.dtype)
+    ]
+
+
+def as_categories(frame, columns):
+    """Copy of ``frame`` with ``columns`` as strings and NaN as its own level."""
+    frame = frame.copy()
+    for name in columns:
+        column = frame[name].astype(object)
+        frame[name] = column.where(column.notna(), _MISSING).astype(str)
+    return frame
+
+
+def make_feature_encoder(real, encoding="onehot"):
+    """Fit the shared numeric encoding of a table on its real rows.
+
+    Parameters
+    ----------
+    real : DataFrame or array-like
+        The real rows.
+    encoding : {"onehot", "ordinal"}, default="onehot"
+        ``"onehot"``: one-hot categories (unknown ones all zero), standardised
+        numbers, a NaN indicator for numeric columns with missing values.
+        ``"ordinal"``: integer category codes (unknown ones -1), standardised
+        numbers (the encoding of the paper's authors).
+
+    Returns
+    -------
+    encode : callable
+        ``encode(table) -> ndarray of float32`` for real or synthetic rows with
+        the same columns.
+    """
+    if encoding not in ENCODINGS:
+        raise ValueError(f"encoding must be one of {ENCODINGS}, got {encoding!r}.")
+    real = as_frame(real)
+    categorical = categorical_columns(real)
+    numeric = [name for name in real.columns if name not in categorical]
+    if encoding == "onehot":
+        cat_step = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    else:
+        cat_step = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
+    transformer = ColumnTransformer(
+        [
+            ("categorical", cat_step, categorical),
+            (
+                "numeric",
+                make_pipeline(
+                    SimpleImputer(
+                        add_indicator=encoding == "onehot", keep_empty_features=True
+                    ),
+                    StandardScaler(),
+                ),
+                numeric,
+            ),
+        ],
+        sparse_threshold=0,
+    ).fit(as_categories(real, categorical))
+    columns = list(real.columns)
+
+    def encode(table):
+        frame = as_frame(table)
+        if list(frame.columns) != columns:
+            raise ValueError(
+                f"Expected the columns {columns}, got {list(frame.columns)}."
+            )
+        frame = as_categories(frame, categorical)
+        return transformer.transform(frame).astype(np.float32)
+
+    return encode
+
+
+def to_frame_like(table, reference):
+    """``table`` as a DataFrame with the reference's column labels."""
+    frame = as_frame(table)
+    if not isinstance(table, pd.DataFrame):
+        frame.columns = as_frame(reference).columns
+    return frame

@@ -1,0 +1,100 @@
+"""A Pipeline that can sample: sklearn's Pipeline plus ``sample(n_samples)``."""
+
+from sklearn import pipeline as sk_pipeline
+from sklearn.utils.metaestimators import available_if
+
+__all__ = ["Pipeline", "make_pipeline"]
+
+
+def _final_step_samples(self):
+    return hasattr(self._final_estimator, "sample")
+
+
+class Pipeline(sk_pipeline.Pipeline):
+    """scikit-learn's Pipeline whose last step may be a synthesizer.
+
+    ``sample(n_samples)`` draws rows from the last step and passes them back
+    through ``inverse_transform`` of the earlier steps, last to first, so the
+    sample lives in the space of the data given to ``fit``. Everything else is
+    :class:`sklearn.pipeline.Pipeline`.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.preprocessing import QuantileTransformer
+    >>> from sklearn_tabbias import BiasedVAESynthesizer
+    >>> from sklearn_tabbias.pipeline import make_pipeline
+    >>> X = load_iris().data
+    >>> pipe = make_pipeline(
+    ...     QuantileTransformer(n_quantiles=50),
+    ...     BiasedVAESynthesizer(n_seeds=2, max_epochs=20, random_state=0),
+    ... ).fit(X)
+    >>> pipe.sample(5).shape
+    (5, 4)
+    """
+
+    @available_if(_final_step_samples)
+    def sample(self, n_samples, random_state=None):
+        """Sample from the last step and invert the earlier steps.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of rows.
+        random_state : int, RandomState instance or None, default=None
+            Passed to the last step's ``sample``.
+
+        Returns
+        -------
+        X_synthetic : array-like of shape (n_samples, n_features)
+            Rows in the space of the data given to ``fit``.
+
+        Raises
+        ------
+        TypeError
+            If an earlier step has no ``inverse_transform``.
+        """
+        steps = [
+            (name, step)
+            for _, name, step in self._iter(with_final=False, filter_passthrough=True)
+        ]
+        for name, step in steps:
+            if not hasattr(step, "inverse_transform"):
+                raise TypeError(
+                    f"Step {name!r} ({type(step).__name__}) has no inverse_transform, "
+                    "so samples cannot be mapped back to the input space; use "
+                    "invertible steps before the synthesizer."
+                )
+        rows = self._final_estimator.sample(n_samples, random_state=random_state)
+        for _, step in reversed(steps):
+            rows = step.inverse_transform(rows)
+        return rows
+
+
+def make_pipeline(*steps, memory=None, verbose=False):
+    """Build a :class:`Pipeline` with step names derived from the estimators.
+
+    Parameters
+    ----------
+    *steps : estimators
+        The steps; the last may be a synthesizer.
+    memory : str or object with the joblib.Memory interface, default=None
+        Caches fitted transformers.
+    verbose : bool, default=False
+        Print the time of each step.
+
+    Returns
+    -------
+    pipeline : Pipeline
+        The pipeline.
+
+    Examples
+    --------
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn_tabbias import BiasedVAESynthesizer
+    >>> from sklearn_tabbias.pipeline import make_pipeline
+    >>> make_pipeline(StandardScaler(), BiasedVAESynthesizer()).steps[0][0]
+    'standardscaler'
+    """
+    named = sk_pipeline.make_pipeline(*steps).steps
+    return Pipeline(named, memory=memory, verbose=verbose)
