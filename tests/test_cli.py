@@ -19,4 +19,4 @@ def test_unknown_command_exits_with_usage_error(capsys):
 def test_demo_runs(capsys):
     assert main(["demo", "--bias", "none", "-n", "20"]) == 0
     out = capsys.readouterr().out
-    assert "bias='none'" in out and "diagnosis shares" in out
+    assert "bias='none'" in out and "JS = " in out and "accuracy: synthetic" in out

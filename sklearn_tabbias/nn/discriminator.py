@@ -15,7 +15,7 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 from torch.utils.data import BatchSampler, Dataset, RandomSampler, SequentialSampler
@@ -131,9 +131,11 @@ class MLPDiscriminator(ClassifierMixin, BaseEstimator):
         Dropout rate (the paper authors' value).
     learning_rate : float, default=4e-3
         Adam learning rate.
-    batch_size : int, default=1024
-        Rows per step (at most the training rows; the last partial batch of an
-        epoch is dropped, so batch norm never sees a single row).
+    batch_size : int or "auto", default="auto"
+        Rows per step. "auto": a tenth of the training rows, between 64 and
+        1024 (about ten steps per epoch). Never more than the training rows; the
+        last partial batch of an epoch is dropped, so batch norm never sees a
+        single row.
     max_epochs : int, default=400
         Most epochs.
     patience : int, default=30
@@ -166,7 +168,10 @@ class MLPDiscriminator(ClassifierMixin, BaseEstimator):
         "hidden": ["array-like"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "batch_size": [Interval(Integral, 2, None, closed="left")],
+        "batch_size": [
+            Interval(Integral, 2, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "patience": [Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
@@ -179,7 +184,7 @@ class MLPDiscriminator(ClassifierMixin, BaseEstimator):
         hidden=(256, 64, 32),
         dropout=0.5,
         learning_rate=4e-3,
-        batch_size=1024,
+        batch_size="auto",
         max_epochs=400,
         patience=30,
         validation_fraction=0.2,
@@ -244,7 +249,10 @@ class MLPDiscriminator(ClassifierMixin, BaseEstimator):
             )
         # whole batches through a seeded sampler: no per-row indexing, and no
         # one-row batch (batch norm cannot train on it)
-        batch_size = max(2, min(self.batch_size, len(train)))
+        batch_size = self.batch_size
+        if batch_size == "auto":
+            batch_size = min(1024, max(64, len(train) // 10))
+        batch_size = max(2, min(batch_size, len(train)))
         generator = torch.Generator().manual_seed(int(rng.randint(_MAX_SEED)))
         sampler = BatchSampler(
             RandomSampler(range(len(train)), generator=generator),

@@ -1,0 +1,105 @@
+"""Scorers, score() and the sampling Pipeline inside scikit-learn's tools."""
+
+import warnings
+
+import numpy as np
+import pytest
+from conftest import TINY
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import GridSearchCV, cross_val_score, cross_validate
+from sklearn.preprocessing import Normalizer, QuantileTransformer
+
+from sklearn_tabbias import BiasedVAESynthesizer, DivergenceScorer, UtilityScorer
+from sklearn_tabbias.metrics import SmallSampleWarning
+from sklearn_tabbias.pipeline import Pipeline, make_pipeline
+
+BIASES = ["none", "pretrain", "avg", "maml", "drs"]
+#: Trained enough for utility to beat chance, small enough for 15 fits.
+GRID = dict(
+    n_seeds=2,
+    max_epochs=150,
+    patience=20,
+    hidden_dim=64,
+    pretrain_samples=600,
+    maml_meta_iterations=20,
+    maml_inner_steps=2,
+)
+
+
+@pytest.fixture(autouse=True)
+def _quiet_small_samples():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallSampleWarning)
+        yield
+
+
+def test_grid_search_over_all_bias_methods(adult300):
+    search = GridSearchCV(
+        BiasedVAESynthesizer(random_state=0, **GRID),
+        {"bias": BIASES},
+        scoring={"js": DivergenceScorer("js"), "acc": UtilityScorer(target="income")},
+        refit="js",
+        cv=3,
+    ).fit(adult300)
+    results = search.cv_results_
+    assert search.best_params_["bias"] in BIASES
+    assert [p["bias"] for p in results["params"]] == BIASES
+    js, acc = results["mean_test_js"], results["mean_test_acc"]
+    assert np.all(np.isfinite(js)) and np.all((js > -1.01) & (js < 0.1))
+    assert np.all((acc > 0.4) & (acc <= 1)) and acc.max() > 0.65
+    assert search.best_index_ == int(np.argmax(js))
+    assert hasattr(search.best_estimator_, "module_")
+    assert search.best_estimator_.sample(10).shape == (10, adult300.shape[1])
+
+
+def test_scores_are_reproducible(adult300):
+    synth = BiasedVAESynthesizer(bias="none", random_state=0, **TINY).fit(adult300)
+    held_out = adult300.iloc[:150]
+    for scorer in (DivergenceScorer("kl"), UtilityScorer(target="income")):
+        assert scorer(synth, held_out) == scorer(synth, held_out)
+    assert synth.score(held_out) == synth.score(held_out)
+    assert synth.score(held_out) == DivergenceScorer()(synth, held_out)
+
+
+def test_cross_validate_and_parallel_grid_search(adult300):
+    estimator = BiasedVAESynthesizer(random_state=0, **TINY)
+    scores = cross_val_score(estimator, adult300, cv=3)  # uses score()
+    assert scores.shape == (3,) and np.all(scores <= 0.1)
+    scorer = DivergenceScorer(discriminator=HistGradientBoostingClassifier())
+    cv = cross_validate(estimator, adult300, cv=2, scoring={"js": scorer})
+    assert cv["test_js"].shape == (2,)
+    serial = GridSearchCV(estimator, {"bias": ["none", "avg"]}, cv=2).fit(adult300)
+    parallel = GridSearchCV(estimator, {"bias": ["none", "avg"]}, cv=2, n_jobs=2)
+    parallel.fit(adult300)
+    np.testing.assert_allclose(
+        serial.cv_results_["mean_test_score"], parallel.cv_results_["mean_test_score"]
+    )
+
+
+def test_utility_scorer_regression_is_negated_mse(adult300):
+    synth = BiasedVAESynthesizer(bias="none", random_state=0, **TINY).fit(adult300)
+    assert UtilityScorer(target="age")(synth, adult300) < 0
+
+
+def test_pipeline_samples_in_the_original_space():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.lognormal(8, 1, 300), rng.normal(1000, 50, 300)])
+    pipe = make_pipeline(
+        QuantileTransformer(n_quantiles=100),
+        BiasedVAESynthesizer(bias="none", random_state=0, **TINY),
+    ).fit(X)
+    assert isinstance(pipe, Pipeline)
+    inner = pipe[-1].sample(200, random_state=0)
+    assert inner.min() >= 0 and inner.max() <= 1  # the synthesizer saw [0, 1]
+    sample = pipe.sample(200, random_state=0)
+    np.testing.assert_allclose(sample, pipe[0].inverse_transform(inner))
+    assert sample[:, 1].min() > 700 and sample[:, 1].max() < 1300
+    assert abs(np.median(sample[:, 0]) - np.median(X[:, 0])) < 0.5 * np.median(X[:, 0])
+
+
+def test_pipeline_sample_needs_invertible_steps_and_a_sampler():
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    pipe = make_pipeline(Normalizer(), BiasedVAESynthesizer(bias="none", **TINY)).fit(X)
+    with pytest.raises(TypeError, match="'normalizer'.*no inverse_transform"):
+        pipe.sample(5)
+    assert not hasattr(make_pipeline(Normalizer()), "sample")
