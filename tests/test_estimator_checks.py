@@ -1,9 +1,11 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_tabbias import BiasedVAESynthesizer, TabularEncoder
+from sklearn_tabbias.nn.discriminator import MLPDiscriminator
 
 ESTIMATORS = [
     TabularEncoder(),
+    MLPDiscriminator(hidden=(16, 8), max_epochs=5, random_state=0),
     *[
         BiasedVAESynthesizer(
             bias=bias,

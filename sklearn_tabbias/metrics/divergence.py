@@ -12,7 +12,7 @@ depends on the feature encoding, so every estimate states both.
 """
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
@@ -65,7 +65,6 @@ class DivergenceEstimate:
     encoding: str
     discriminator: str
     confidence: float = 0.95
-    extra: dict = field(default_factory=dict)
 
     def mean(self, divergence="js"):
         """Mean over repeats."""

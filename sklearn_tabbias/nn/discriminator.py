@@ -16,6 +16,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 from torch.utils.data import BatchSampler, Dataset, RandomSampler, SequentialSampler
@@ -222,11 +223,16 @@ class MLPDiscriminator(ClassifierMixin, BaseEstimator):
 
         self._validate_params()
         X, y = validate_data(self, X, y, dtype=np.float32)
+        check_classification_targets(y)
+        y_type = type_of_target(y, input_name="y", raise_unknown=True)
+        if y_type != "binary":
+            raise ValueError(
+                "Only binary classification is supported. The type of the target "
+                f"is {y_type}."
+            )
         self.classes_, codes = np.unique(y, return_inverse=True)
         if len(self.classes_) != 2:
-            raise ValueError(
-                f"MLPDiscriminator needs exactly 2 classes, got {len(self.classes_)}."
-            )
+            raise ValueError("MLPDiscriminator needs 2 classes; y holds 1 class.")
         codes = codes.astype(np.float32)
         rng = check_random_state(self.random_state)
         module = DiscriminatorMLP(
@@ -291,4 +297,10 @@ class MLPDiscriminator(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """Most probable class."""
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
