@@ -1,6 +1,6 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_tabbias import BiasedVAESynthesizer, TabularEncoder
+from sklearn_tabbias import BiasedCTGAN, BiasedVAESynthesizer, TabularEncoder
 from sklearn_tabbias.nn.discriminator import MLPDiscriminator
 
 ESTIMATORS = [
@@ -20,6 +20,20 @@ ESTIMATORS = [
             random_state=0,
         )
         for bias in ("none", "avg", "pretrain", "drs", "maml")
+    ],
+    *[
+        BiasedCTGAN(
+            bias=bias,
+            n_seeds=2,
+            epochs=2,
+            pretrain_samples=40,
+            pretrain_epochs=1,
+            embedding_dim=4,
+            generator_dim=(8,),
+            discriminator_dim=(8,),
+            random_state=0,
+        )
+        for bias in ("none", "pretrain", "drs")
     ],
 ]
 

@@ -1,0 +1,247 @@
+"""Training CTGAN from ctgan's own building blocks, with a real warm start.
+
+``ctgan.CTGAN.fit`` rebuilds the transformer, the sampler, the generator and a
+local discriminator on every call, so a pre-trained model cannot be fine-tuned
+through it. :class:`CTGANRunner` keeps one ``DataTransformer`` fitted on the
+real rows and trains ``Generator``/``Discriminator`` pairs with ctgan's loss
+pieces (``_apply_activate``, ``_cond_loss``, ``calc_gradient_penalty``) in a
+WGAN-GP loop of its own, so a pair can start from another pair's weights.
+ctgan draws its randomness from the global numpy/torch generators; every call
+here runs inside ctgan's ``set_random_states``, seeded from our random state,
+which restores the caller's global state afterwards.
+"""
+
+import copy
+import logging
+import time
+
+import numpy as np
+import torch
+from ctgan.data_sampler import DataSampler
+from ctgan.data_transformer import DataTransformer
+from ctgan.synthesizers.base import set_random_states
+from ctgan.synthesizers.ctgan import CTGAN, Discriminator, Generator
+
+logger = logging.getLogger("sklearn_tabbias")
+_MAX_SEED = np.iinfo(np.int32).max
+
+
+def _keep_nothing(state):
+    """Callback for ``set_random_states``: the runner keeps its own seeds."""
+
+
+class CTGANRunner:
+    """Fits the transformer on the real rows, then trains and samples GAN pairs.
+
+    Parameters
+    ----------
+    real : DataFrame
+        The real rows, prepared for ctgan (no NaN in continuous columns).
+    discrete_columns : list of str
+        The discrete columns.
+    params : dict
+        embedding_dim, generator_dim, discriminator_dim, generator_lr,
+        generator_decay, discriminator_lr, discriminator_decay, batch_size, pac,
+        discriminator_steps, log_frequency, device.
+    rng : numpy.random.RandomState
+        Source of all seeds.
+
+    Attributes
+    ----------
+    records : list of dict
+        One record per trained pair: phase, rows, epochs, losses, seconds.
+    """
+
+    def __init__(self, real, discrete_columns, params, rng):
+        self.params = params
+        self.rng = rng
+        self.device = torch.device(params["device"])
+        self.discrete_columns = list(discrete_columns)
+        self.records = []
+        # ctgan's helper object holds the transformer its loss pieces read
+        self.helper = CTGAN(
+            embedding_dim=params["embedding_dim"],
+            batch_size=params["batch_size"],
+            pac=params["pac"],
+            enable_gpu=False,
+        )
+        with self._seeded():
+            self.transformer = DataTransformer()
+            self.transformer.fit(real, self.discrete_columns)
+        self.helper._transformer = self.transformer
+        self.real = self.encode(real)
+
+    def _seeded(self):
+        seed = int(self.rng.randint(_MAX_SEED))
+        states = (np.random.RandomState(seed), torch.Generator().manual_seed(seed))
+        return set_random_states(states, _keep_nothing)
+
+    def encode(self, table):
+        """Transform prepared rows with the transformer fitted on the real rows."""
+        return self.transformer.transform(table).astype("float32")
+
+    def new_pair(self, sampler):
+        """A freshly initialised generator and discriminator."""
+        p = self.params
+        data_dim = self.transformer.output_dimensions
+        cond_dim = sampler.dim_cond_vec()
+        with self._seeded():
+            generator = Generator(
+                p["embedding_dim"] + cond_dim, p["generator_dim"], data_dim
+            ).to(self.device)
+            discriminator = Discriminator(
+                data_dim + cond_dim, p["discriminator_dim"], pac=p["pac"]
+            ).to(self.device)
+        return generator, discriminator
+
+    def sampler(self, data):
+        """Ctgan's conditional sampler over transformed rows."""
+        return DataSampler(
+            data, self.transformer.output_info_list, self.params["log_frequency"]
+        )
+
+    def train(self, data, epochs, init=None, phase="real", batch_size=None):
+        """Train a generator/discriminator pair on transformed rows.
+
+        Parameters
+        ----------
+        data : ndarray
+            Transformed rows.
+        epochs : int
+            Epochs (each ``max(len(data) // batch_size, 1)`` generator steps).
+        init : tuple of (Generator, Discriminator), optional
+            A trained pair to start from (deep-copied): the warm start.
+        phase : str, default="real"
+            Name stored in the record.
+        batch_size : int, optional
+            Rows per step (even, divisible by ``pac``); the runner's by default.
+
+        Returns
+        -------
+        generator, discriminator : Module
+            The trained pair.
+        """
+        p = self.params
+        started = time.perf_counter()
+        sampler = self.sampler(data)
+        if init is None:
+            generator, discriminator = self.new_pair(sampler)
+        else:
+            generator, discriminator = (copy.deepcopy(m) for m in init)
+        opt_g = torch.optim.Adam(
+            generator.parameters(),
+            lr=p["generator_lr"],
+            betas=(0.5, 0.9),
+            weight_decay=p["generator_decay"],
+        )
+        opt_d = torch.optim.Adam(
+            discriminator.parameters(),
+            lr=p["discriminator_lr"],
+            betas=(0.5, 0.9),
+            weight_decay=p["discriminator_decay"],
+        )
+        batch = p["batch_size"] if batch_size is None else batch_size
+        steps = max(len(data) // batch, 1)
+        losses = np.zeros((epochs, 2))
+        generator.train()
+        discriminator.train()
+        with self._seeded():
+            for epoch in range(epochs):
+                for _ in range(steps):
+                    for _ in range(p["discriminator_steps"]):
+                        loss_d = self._critic_step(
+                            generator, discriminator, opt_d, sampler, data, batch
+                        )
+                    loss_g = self._generator_step(
+                        generator, discriminator, opt_g, sampler, batch
+                    )
+                losses[epoch] = loss_g, loss_d
+        self.records.append(
+            {
+                "phase": phase,
+                "n_rows": len(data),
+                "epochs": epochs,
+                "steps_per_epoch": steps,
+                "batch_size": batch,
+                "warm_start": init is not None,
+                "generator_loss": losses[:, 0],
+                "discriminator_loss": losses[:, 1],
+                "seconds": time.perf_counter() - started,
+            }
+        )
+        logger.info(
+            "ctgan %s: %d rows, %d epochs (%.1fs)",
+            phase,
+            len(data),
+            epochs,
+            self.records[-1]["seconds"],
+        )
+        return generator, discriminator
+
+    def _noise(self, sampler, batch):
+        z = torch.randn(batch, self.params["embedding_dim"], device=self.device)
+        condvec = sampler.sample_condvec(batch)
+        if condvec is None:
+            return z, None, None, None, None
+        cond, mask, column, option = condvec
+        cond = torch.from_numpy(cond).to(self.device)
+        mask = torch.from_numpy(mask).to(self.device)
+        return torch.cat([z, cond], dim=1), cond, mask, column, option
+
+    def _critic_step(self, generator, discriminator, optimizer, sampler, data, batch):
+        z, cond, _, column, option = self._noise(sampler, batch)
+        if cond is None:
+            real = sampler.sample_data(data, batch, None, None)
+        else:  # real rows matching the same conditions, in another order
+            order = torch.randperm(batch).numpy()
+            real = sampler.sample_data(data, batch, column[order], option[order])
+        real = torch.from_numpy(real.astype("float32")).to(self.device)
+        with torch.no_grad():  # the critic step does not train the generator ...
+            fake = self.helper._apply_activate(generator(z))
+        fake.requires_grad_(True)  # ... but the gradient penalty differentiates inputs
+        if cond is not None:
+            real = torch.cat([real, cond[order]], dim=1)
+            fake = torch.cat([fake, cond], dim=1)
+        penalty = discriminator.calc_gradient_penalty(
+            real, fake, self.device, self.params["pac"]
+        )
+        loss = discriminator(fake).mean() - discriminator(real).mean()
+        optimizer.zero_grad(set_to_none=True)
+        (penalty + loss).backward()
+        optimizer.step()
+        return loss.item()
+
+    def _generator_step(self, generator, discriminator, optimizer, sampler, batch):
+        z, cond, mask, _, _ = self._noise(sampler, batch)
+        raw = generator(z)
+        fake = self.helper._apply_activate(raw)
+        if cond is not None:
+            fake = torch.cat([fake, cond], dim=1)
+        loss = -discriminator(fake).mean()
+        if cond is not None:
+            loss = loss + self.helper._cond_loss(raw, cond, mask)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    def sample(self, generator, n_samples, seed):
+        """Decode ``n_samples`` rows (prepared format) in eval mode, no autograd."""
+        batch = self.params["batch_size"]
+        sampler = self.sampler(self.real)
+        seed = int(seed)
+        states = (np.random.RandomState(seed), torch.Generator().manual_seed(seed))
+        was_training = generator.training
+        generator.eval()
+        parts = []
+        with set_random_states(states, _keep_nothing), torch.no_grad():
+            for start in range(0, n_samples, batch):
+                n = min(batch, n_samples - start)
+                z = torch.randn(n, self.params["embedding_dim"], device=self.device)
+                cond = sampler.sample_original_condvec(n)
+                if cond is not None:
+                    z = torch.cat([z, torch.from_numpy(cond).to(self.device)], dim=1)
+                parts.append(self.helper._apply_activate(generator(z)).cpu().numpy())
+            table = self.transformer.inverse_transform(np.concatenate(parts))
+        generator.train(was_training)
+        return table

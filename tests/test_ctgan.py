@@ -1,0 +1,136 @@
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.model_selection import GridSearchCV
+
+from sklearn_tabbias import BiasedCTGAN, DivergenceScorer, UtilityScorer
+from sklearn_tabbias.metrics import SmallSampleWarning
+from sklearn_tabbias.synthesizers._ctgan_runner import CTGANRunner
+
+SMALL = dict(
+    epochs=10,
+    n_seeds=2,
+    pretrain_samples=600,
+    pretrain_epochs=2,
+    embedding_dim=16,
+    generator_dim=(32,),
+    discriminator_dim=(32,),
+)
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    calls = []
+    original = CTGANRunner.train
+
+    def train(self, data, epochs, init=None, phase="real", batch_size=None):
+        pair = original(self, data, epochs, init, phase, batch_size)
+        calls.append(dict(phase=phase, n_rows=len(data), init=init, pair=pair))
+        return pair
+
+    monkeypatch.setattr(CTGANRunner, "train", train)
+    return calls
+
+
+def _state(module):
+    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+
+def _assert_same(a, b):
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
+
+
+@pytest.mark.parametrize("bias", ["none", "pretrain", "drs"])
+def test_schema_and_reproducibility(adult300, bias):
+    before = (np.random.get_state()[1].copy(), torch.get_rng_state())
+    a = BiasedCTGAN(bias=bias, random_state=0, **SMALL).fit(adult300)
+    b = BiasedCTGAN(bias=bias, random_state=0, **SMALL).fit(adult300)
+    sample = a.sample(500, random_state=1)
+    pd.testing.assert_frame_equal(sample, b.sample(500, random_state=1))
+    np.testing.assert_array_equal(before[0], np.random.get_state()[1])
+    assert torch.equal(before[1], torch.get_rng_state())
+    assert list(sample.columns) == list(adult300.columns)
+    assert sample.dtypes.equals(adult300.dtypes)
+    for name in adult300.columns:
+        if not pd.api.types.is_numeric_dtype(adult300[name]):
+            assert set(sample[name].dropna()) <= set(adult300[name].dropna())
+    assert (sample.isna().mean()[adult300.isna().mean() == 0] == 0).all()
+
+
+def test_warm_start_uses_the_pretrained_pair(adult300, spy):
+    synth = BiasedCTGAN(bias="pretrain", random_state=0, **SMALL).fit(adult300)
+    phases = [c["phase"] for c in spy]
+    assert phases == ["seed", "pretrain", "finetune"]
+    pretrain, finetune = spy[1], spy[2]
+    assert pretrain["n_rows"] == SMALL["pretrain_samples"]
+    assert finetune["n_rows"] == len(adult300)
+    generator, discriminator = pretrain["pair"]
+    # fine-tuning starts from exactly the pre-trained generator and discriminator
+    assert finetune["init"] is pretrain["pair"]
+    _assert_same(synth.init_state_["generator"], _state(generator))
+    _assert_same(synth.init_state_["discriminator"], _state(discriminator))
+    # ... and trains a copy: the pre-trained pair is left as it was
+    assert not torch.equal(
+        next(synth.generator_.parameters()), next(generator.parameters())
+    )
+    _assert_same(_state(generator), synth.init_state_["generator"])
+    # first-epoch losses differ from a cold start on the same rows
+    runner = synth._runner
+    cold = runner.records[-1]  # the fine-tuning record
+    runner.train(runner.real, 1, phase="cold")
+    cold_start = runner.records[-1]
+    assert cold["warm_start"] and not cold_start["warm_start"]
+    assert cold["discriminator_loss"][0] != cold_start["discriminator_loss"][0]
+    assert cold["generator_loss"][0] != cold_start["generator_loss"][0]
+
+
+def test_drs_pools_every_seed_run(adult300, spy):
+    BiasedCTGAN(bias="drs", random_state=0, **SMALL).fit(adult300)
+    assert [c["phase"] for c in spy] == ["seed", "seed", "drs", "finetune"]
+    assert spy[2]["n_rows"] == SMALL["pretrain_samples"]
+    assert spy[3]["init"] is spy[2]["pair"]
+
+
+@pytest.mark.parametrize("n_rows", [50, 300, 33])
+def test_small_tables_get_safe_batches(adult300, n_rows):
+    synth = BiasedCTGAN(bias="none", random_state=0, **SMALL).fit(
+        adult300.iloc[:n_rows]
+    )
+    batch, pac = synth.batch_size_, synth.pac_
+    assert batch <= n_rows and batch % 2 == 0 and batch % pac == 0
+    assert synth.history_[0]["steps_per_epoch"] >= 2
+    assert synth.sample(7).shape == (7, adult300.shape[1])
+
+
+def test_bad_batch_size_is_named(adult300):
+    with pytest.raises(
+        ValueError, match="batch_size=25 must be a multiple of 2 \\* pac"
+    ):
+        BiasedCTGAN(bias="none", batch_size=25, **SMALL).fit(adult300)
+
+
+def test_sampling_is_in_eval_mode_and_changes_nothing(adult300):
+    synth = BiasedCTGAN(bias="none", random_state=0, **SMALL).fit(adult300)
+    before = _state(synth.generator_)
+    synth.sample(300, random_state=0)
+    _assert_same(before, _state(synth.generator_))  # batch-norm statistics included
+    assert synth.generator_.training  # mode restored
+
+
+def test_grid_search_over_bias(adult300):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallSampleWarning)
+        search = GridSearchCV(
+            BiasedCTGAN(random_state=0, **SMALL),
+            {"bias": ["none", "pretrain", "drs"]},
+            scoring={"js": DivergenceScorer(), "acc": UtilityScorer(target="income")},
+            refit="js",
+            cv=2,
+        ).fit(adult300)
+    assert search.best_params_["bias"] in ("none", "pretrain", "drs")
+    assert np.all(np.isfinite(search.cv_results_["mean_test_acc"]))
