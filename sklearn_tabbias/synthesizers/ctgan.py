@@ -5,12 +5,12 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from sklearn_tabbias.base import SynthesizerMixin
 from sklearn_tabbias.encoding import TabularEncoder, _restore_dtype
+from sklearn_tabbias.synthesizers._common import COMMON_CONSTRAINTS, check_device
 from sklearn_tabbias.synthesizers._ctgan_runner import CTGANRunner
 
 __all__ = ["BiasedCTGAN"]
@@ -124,10 +124,7 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
         "pac": [Interval(Integral, 1, None, closed="left")],
         "discriminator_steps": [Interval(Integral, 1, None, closed="left")],
         "log_frequency": ["boolean"],
-        "categorical_features": ["array-like", None],
-        "random_state": ["random_state"],
-        "device": [str, torch.device],
-        "verbose": ["verbose"],
+        **COMMON_CONSTRAINTS,
     }
 
     def __init__(
@@ -176,23 +173,17 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
 
     def _batch_and_pac(self, n_rows):
         pac = self.pac if n_rows >= 4 * self.pac else 1
-        step = 2 * pac
         if self.batch_size == "auto":
-            batch = max(step, min(500, n_rows // 2) // step * step)
-        else:
-            batch = self.batch_size
-            if batch % step:
-                raise ValueError(
-                    f"batch_size={batch} must be a multiple of 2 * pac = {step}."
-                )
-        return batch, pac
+            return _auto_batch(n_rows, pac), pac
+        if self.batch_size % (2 * pac):
+            raise ValueError(
+                f"batch_size={self.batch_size} must be a multiple of 2 * pac = "
+                f"{2 * pac}."
+            )
+        return self.batch_size, pac
 
     def _fit(self, frame, rng):
-        device = torch.device(self.device)
-        if device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(
-                f"device={self.device!r} but torch finds no CUDA GPU; use device='cpu'."
-            )
+        device = check_device(self.device)
         self.schema_ = TabularEncoder(
             categorical_features=self.categorical_features,
             random_state=rng.randint(_MAX_SEED),
@@ -241,7 +232,7 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
             parts.append(runner.sample(generator, share, rng.randint(_MAX_SEED)))
         pooled = pd.concat(parts, ignore_index=True)
         keep = rng.permutation(len(pooled))[: self.pretrain_samples]
-        batch = _pretrain_batch(self.pretrain_samples, self.pac_)
+        batch = _auto_batch(self.pretrain_samples, self.pac_)
         return runner.train(
             runner.encode(pooled.iloc[keep]),
             self.pretrain_epochs,
@@ -254,7 +245,8 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
         return _restore(table, self.schema_)
 
 
-def _pretrain_batch(n_rows, pac):
+def _auto_batch(n_rows, pac):
+    """Half the rows, at most 500, a multiple of ``2 * pac`` (two or more steps)."""
     step = 2 * pac
     return max(step, min(500, n_rows // 2) // step * step)
 

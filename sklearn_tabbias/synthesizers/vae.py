@@ -3,13 +3,13 @@
 from numbers import Integral, Real
 
 import numpy as np
-import torch
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from sklearn_tabbias.base import SynthesizerMixin
 from sklearn_tabbias.bias import BIAS_METHODS, BiasMethod, RealRows
 from sklearn_tabbias.encoding import TabularEncoder
+from sklearn_tabbias.synthesizers._common import COMMON_CONSTRAINTS, check_device
 from sklearn_tabbias.synthesizers._vae_runner import VAERunner
 
 __all__ = ["BiasedVAESynthesizer"]
@@ -148,10 +148,7 @@ class BiasedVAESynthesizer(SynthesizerMixin, BaseEstimator):
         "maml_meta_iterations": [Interval(Integral, 0, None, closed="left")],
         "maml_first_order": ["boolean"],
         "bgm_components": [Interval(Integral, 1, None, closed="left")],
-        "categorical_features": ["array-like", None],
-        "random_state": ["random_state"],
-        "device": [str, torch.device],
-        "verbose": ["verbose"],
+        **COMMON_CONSTRAINTS,
     }
 
     def __init__(
@@ -217,16 +214,8 @@ class BiasedVAESynthesizer(SynthesizerMixin, BaseEstimator):
             return BIAS_METHODS[self.bias](n_samples=self.pretrain_samples)
         return BIAS_METHODS[self.bias]()
 
-    def _check_device(self):
-        device = torch.device(self.device)
-        if device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(
-                f"device={self.device!r} but torch finds no CUDA GPU; use device='cpu'."
-            )
-        return device
-
     def _fit(self, frame, rng):
-        device = self._check_device()
+        device = check_device(self.device)
         self.bias_ = self._bias_method()
         self.encoder_ = TabularEncoder(
             categorical_features=self.categorical_features,
