@@ -1,13 +1,18 @@
-"""Fit times of BiasedVAESynthesizer on 300 raw Adult rows (2 cores, CPU).
+"""Speed of BiasedVAESynthesizer on raw Adult rows (2 cores, CPU).
 
 Prints, for every bias value, the median fit time over ``--repeats`` runs with
-``n_seeds=10``, and the ratio time(n_seeds=10) / time(n_seeds=1) for "avg".
+``n_seeds=10``; the ratio time(n_seeds=10) / time(n_seeds=1) for "avg"; the
+fit time of ctgan's TVAE (SDV's TVAE model, default settings) on the same rows and
+our "avg" / TVAE ratio; the median time of ``sample(10_000)``; the seconds per
+epoch of the seed phase as the rows (``--scale-rows``) and the columns (Adult's
+columns repeated ``--scale-columns`` times) grow; and the peak resident memory.
 Run with ``OMP_NUM_THREADS=1 python benchmarks/speed.py``; set
 ``SKLEARN_TABBIAS_DATA`` to the folder holding ``adult/raw_uci/adult.csv``.
 """
 
 import argparse
 import os
+import resource
 import statistics
 import time
 from pathlib import Path
@@ -23,7 +28,42 @@ def load_adult(n_rows, seed=0):
     frame = pd.read_csv(
         DATA / "adult" / "raw_uci" / "adult.csv", skipinitialspace=True, na_values="?"
     )
-    return frame.sample(n_rows, random_state=seed).reset_index(drop=True)
+    replace = n_rows > len(frame)
+    return frame.sample(n_rows, replace=replace, random_state=seed).reset_index(
+        drop=True
+    )
+
+
+def widen(frame, copies):
+    """Adult's columns ``copies`` times, each copy on its own row order."""
+    parts = [frame] + [
+        frame.sample(frac=1, random_state=i).reset_index(drop=True).add_suffix(f"_{i}")
+        for i in range(1, copies)
+    ]
+    return pd.concat(parts, axis=1)
+
+
+def seconds_per_epoch(frame, epochs=10):
+    synth = BiasedVAESynthesizer(
+        bias="none", n_seeds=10, max_epochs=epochs, patience=epochs, random_state=0
+    )
+    synth.fit(frame)
+    return synth.history_[0]["seconds"] / synth.history_[0]["epochs"].max()
+
+
+def tvae_seconds(frame, repeats):
+    from ctgan import TVAE
+
+    discrete = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    data = frame.copy()
+    data[discrete] = data[discrete].astype(str)  # TVAE rejects NaN in any form
+    data = data.fillna(data.median(numeric_only=True))
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        TVAE(enable_gpu=False).fit(data, discrete)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 def fit_seconds(frame, repeats, **params):
@@ -44,8 +84,10 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--rows", type=int, default=300)
     parser.add_argument(
-        "--bias", nargs="+", default=["none", "pretrain", "avg", "maml", "drs"]
+        "--bias", nargs="*", default=["none", "pretrain", "avg", "maml", "drs"]
     )
+    parser.add_argument("--scale-rows", nargs="*", type=int, default=[300, 1000, 10000])
+    parser.add_argument("--scale-columns", nargs="*", type=int, default=[1, 2, 4])
     args = parser.parse_args()
     frame = load_adult(args.rows)
     threads = os.environ.get("OMP_NUM_THREADS")
@@ -64,6 +106,27 @@ def main():
         print(
             f"time(n_seeds=10) / time(n_seeds=1) for avg: {medians['avg'] / single:.2f}"
         )
+        tvae = tvae_seconds(frame, args.repeats)
+        print(
+            f"ctgan TVAE (defaults) fit: {tvae:.1f}s; avg / TVAE: "
+            f"{medians['avg'] / tvae:.2f}"
+        )
+    synth = BiasedVAESynthesizer(bias="none", random_state=0).fit(frame)
+    times = []
+    for seed in range(5):
+        started = time.perf_counter()
+        synth.sample(10_000, random_state=seed)
+        times.append(time.perf_counter() - started)
+    print(f"sample(10_000): median {statistics.median(times):.3f}s")
+    print("\nseed phase, n_seeds=10, seconds per epoch:")
+    for n_rows in args.scale_rows:
+        seconds = seconds_per_epoch(load_adult(n_rows))
+        print(f"  {n_rows:>7} rows x 15 columns: {seconds:.3f}")
+    for copies in args.scale_columns:
+        seconds = seconds_per_epoch(widen(load_adult(300), copies))
+        print(f"  {300:>7} rows x {15 * copies} columns: {seconds:.3f}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of this process: {peak:.0f} MiB")
 
 
 if __name__ == "__main__":

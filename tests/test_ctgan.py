@@ -134,3 +134,17 @@ def test_grid_search_over_bias(adult300):
         ).fit(adult300)
     assert search.best_params_["bias"] in ("none", "pretrain", "drs")
     assert np.all(np.isfinite(search.cv_results_["mean_test_acc"]))
+
+
+def test_drs_seed_runs_in_parallel_give_the_same_model(adult300):
+    serial = BiasedCTGAN(bias="drs", random_state=0, **SMALL).fit(adult300)
+    parallel = BiasedCTGAN(bias="drs", n_jobs=2, random_state=0, **SMALL).fit(adult300)
+    pd.testing.assert_frame_equal(
+        serial.sample(200, random_state=0), parallel.sample(200, random_state=0)
+    )
+    assert [r["phase"] for r in parallel.history_] == [
+        "seed",
+        "seed",
+        "drs",
+        "finetune",
+    ]

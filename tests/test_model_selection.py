@@ -103,3 +103,9 @@ def test_pipeline_sample_needs_invertible_steps_and_a_sampler():
     with pytest.raises(TypeError, match="'normalizer'.*no inverse_transform"):
         pipe.sample(5)
     assert not hasattr(make_pipeline(Normalizer()), "sample")
+
+
+def test_divergence_scorer_repeats_in_parallel_give_the_same_score(adult300):
+    synth = BiasedVAESynthesizer(bias="none", random_state=0, **TINY).fit(adult300)
+    serial = DivergenceScorer(n_repeats=2)(synth, adult300)
+    assert DivergenceScorer(n_repeats=2, n_jobs=2)(synth, adult300) == serial

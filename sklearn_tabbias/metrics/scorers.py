@@ -47,6 +47,8 @@ class DivergenceScorer(_SamplingScorer):
         None uses the paper's MLP.
     random_state : int, default=0
         Seeds the sample and the discriminators.
+    n_jobs : int, default=None
+        Processes for the repeats (joblib); the score does not depend on it.
 
     Examples
     --------
@@ -72,6 +74,7 @@ class DivergenceScorer(_SamplingScorer):
         encoding="onehot",
         discriminator=None,
         random_state=0,
+        n_jobs=None,
     ):
         if divergence not in ("js", "kl"):
             raise ValueError(f"divergence must be 'js' or 'kl', got {divergence!r}.")
@@ -83,6 +86,7 @@ class DivergenceScorer(_SamplingScorer):
         self.encoding = encoding
         self.discriminator = discriminator
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     def __call__(self, estimator, X, y=None):
         """Return minus the divergence of a fresh sample from ``X``."""
@@ -95,6 +99,7 @@ class DivergenceScorer(_SamplingScorer):
             encoding=self.encoding,
             discriminator=self.discriminator,
             random_state=self.random_state,
+            n_jobs=self.n_jobs,
         )
         return -estimate.mean(self.divergence)
 

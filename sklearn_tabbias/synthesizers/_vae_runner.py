@@ -211,9 +211,7 @@ class VAERunner:
                 optimizer.step()
                 total += loss.detach() * batch.shape[1]
             module.eval()
-            with torch.no_grad():
-                x_val = val.expand(n_active, *val.shape)
-                val_loss = self.loss(module, x_val, eps_val[active]).cpu().numpy()
+            val_loss = self._validation_loss(module, val, eps_val[active])
             train_curve[epoch, active] = (total / n_train).cpu().numpy()
             val_curve[epoch, active] = val_loss
             epochs[active] += 1
@@ -257,6 +255,17 @@ class VAERunner:
             record["seconds"],
         )
         return Runs(state=best_state, val_losses=best_loss, record=record)
+
+    def _validation_loss(self, module, val, eps, chunk=4096):
+        """Per-member loss on all validation rows, in chunks (bounded memory)."""
+        total = torch.zeros(eps.shape[0], device=self.device)
+        with torch.no_grad():
+            for start in range(0, len(val), chunk):
+                rows = val[start : start + chunk]
+                x = rows.expand(eps.shape[0], *rows.shape)
+                noise = eps[:, start : start + chunk]
+                total += self.loss(module, x, noise) * len(rows)
+        return (total / len(val)).cpu().numpy()
 
     def fit_prior(self, state, Z):
         """Fit the BGM latent prior of a one-member state on encoded rows ``Z``."""

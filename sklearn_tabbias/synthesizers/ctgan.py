@@ -1,10 +1,12 @@
 """BiasedCTGAN: SDV's CTGAN with a real warm start (pre-training and DRS)."""
 
+import copy
 import math
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -70,6 +72,9 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
     categorical_features : array-like of str or int, default=None
         Columns forced to be discrete; others are inferred as in
         :class:`~sklearn_tabbias.encoding.TabularEncoder`.
+    n_jobs : int, default=None
+        Processes for the independent seed runs of "drs" (joblib); the result
+        does not depend on it.
     random_state : int, RandomState instance or None, default=None
         Seeds everything; the caller's global numpy/torch states are restored.
     device : str, default="cpu"
@@ -124,6 +129,7 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
         "pac": [Interval(Integral, 1, None, closed="left")],
         "discriminator_steps": [Interval(Integral, 1, None, closed="left")],
         "log_frequency": ["boolean"],
+        "n_jobs": [Integral, None],
         **COMMON_CONSTRAINTS,
     }
 
@@ -146,6 +152,7 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
         discriminator_steps=1,
         log_frequency=True,
         categorical_features=None,
+        n_jobs=None,
         random_state=None,
         device="cpu",
         verbose=0,
@@ -167,6 +174,7 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
         self.discriminator_steps = discriminator_steps
         self.log_frequency = log_frequency
         self.categorical_features = categorical_features
+        self.n_jobs = n_jobs
         self.random_state = random_state
         self.device = device
         self.verbose = verbose
@@ -226,10 +234,12 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
     def _pretrain(self, runner, rng):
         n_runs = self.n_seeds if self.bias == "drs" else 1
         share = math.ceil(self.pretrain_samples / n_runs)
-        parts = []
-        for _ in range(n_runs):
-            generator, _ = runner.train(runner.real, self.epochs, phase="seed")
-            parts.append(runner.sample(generator, share, rng.randint(_MAX_SEED)))
+        seeds = rng.randint(_MAX_SEED, size=n_runs)
+        runs = Parallel(n_jobs=self.n_jobs)(
+            delayed(_seed_run)(runner, seed, self.epochs, share) for seed in seeds
+        )
+        parts = [part for part, _ in runs]
+        runner.records.extend(record for _, record in runs)
         pooled = pd.concat(parts, ignore_index=True)
         keep = rng.permutation(len(pooled))[: self.pretrain_samples]
         batch = _auto_batch(self.pretrain_samples, self.pac_)
@@ -243,6 +253,21 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
     def _sample(self, n_samples, rng):
         table = self._runner.sample(self.generator_, n_samples, rng.integers(_MAX_SEED))
         return _restore(table, self.schema_)
+
+
+def _seed_run(runner, seed, epochs, n_samples):
+    """Train one CTGAN on the real rows and sample from it (a joblib task).
+
+    Works on a shallow copy with its own seed, so the result does not depend on
+    the order or the process the runs execute in.
+    """
+    worker = copy.copy(runner)
+    worker.rng = np.random.RandomState(seed)
+    worker.records = []
+    generator, _ = worker.train(worker.real, epochs, phase="seed")
+    return worker.sample(generator, n_samples, worker.rng.randint(_MAX_SEED)), (
+        worker.records[0]
+    )
 
 
 def _auto_batch(n_rows, pac):
