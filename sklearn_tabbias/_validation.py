@@ -6,6 +6,9 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype, is_object_dtype
 
+#: Upper bound of the integer seeds drawn from a random state.
+MAX_SEED = np.iinfo(np.int32).max
+
 
 def as_frame(X):
     """Return ``X`` as a DataFrame with the minimal checks every table needs.
@@ -113,3 +116,8 @@ def object_as_numeric(column):
             "values or NaN for missing entries."
         )
     return numeric
+
+
+def as_labels(column, missing="__missing__"):
+    """``column`` as strings, with NaN as the level ``missing``."""
+    return column.astype(object).where(column.notna(), missing).astype(str)

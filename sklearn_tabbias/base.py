@@ -10,13 +10,12 @@ from sklearn.base import _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from sklearn_tabbias._validation import as_frame
+from sklearn_tabbias._validation import MAX_SEED, as_frame
 from sklearn_tabbias.metrics.scorers import DivergenceScorer
 
 __all__ = ["SynthesizerMixin"]
 
 logger = logging.getLogger("sklearn_tabbias")
-_MAX_SEED = np.iinfo(np.int32).max
 
 
 class SynthesizerMixin:
@@ -64,7 +63,7 @@ class SynthesizerMixin:
         rng = check_random_state(self.random_state)
         with _verbose_logging(getattr(self, "verbose", 0)):
             self._fit(frame, rng)
-        self._sampling_rng = np.random.default_rng(rng.randint(_MAX_SEED))
+        self._sampling_rng = np.random.default_rng(rng.randint(MAX_SEED))
         return self
 
     def sample(self, n_samples, random_state=None):
@@ -92,7 +91,7 @@ class SynthesizerMixin:
         if random_state is None:
             rng = self._sampling_rng
         else:
-            seed = check_random_state(random_state).randint(_MAX_SEED)
+            seed = check_random_state(random_state).randint(MAX_SEED)
             rng = np.random.default_rng(seed)
         frame = self._sample(int(n_samples), rng)
         if self._output_dtype is not None:

@@ -8,10 +8,9 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
-from sklearn_tabbias._validation import as_frame
+from sklearn_tabbias._validation import as_frame, as_labels
 
 ENCODINGS = ("onehot", "ordinal")
-_MISSING = "__missing__"
 
 
 def categorical_columns(frame):
@@ -27,8 +26,7 @@ def as_categories(frame, columns):
     """Copy of ``frame`` with ``columns`` as strings and NaN as its own level."""
     frame = frame.copy()
     for name in columns:
-        column = frame[name].astype(object)
-        frame[name] = column.where(column.notna(), _MISSING).astype(str)
+        frame[name] = as_labels(frame[name])
     return frame
 
 

@@ -21,13 +21,12 @@ from scipy import stats
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
-from sklearn_tabbias._validation import as_frame
+from sklearn_tabbias._validation import MAX_SEED, as_frame
 from sklearn_tabbias.metrics._features import make_feature_encoder, to_frame_like
 from sklearn_tabbias.nn.discriminator import MLPDiscriminator
 
 __all__ = ["DivergenceEstimate", "SmallSampleWarning", "estimate_divergence"]
 
-_MAX_SEED = np.iinfo(np.int32).max
 _EPS = 1e-7
 
 #: Below these sizes the paper's App. A finds estimates unreliable.
@@ -184,7 +183,7 @@ def estimate_divergence(
             f"{type(discriminator).__name__}."
         )
     rng = check_random_state(random_state)
-    seeds = rng.randint(_MAX_SEED, size=n_repeats)
+    seeds = rng.randint(MAX_SEED, size=n_repeats)
     results = Parallel(n_jobs=n_jobs)(
         delayed(_one_repeat)(X_real, X_synth, n_train, n_eval, discriminator, seed)
         for seed in seeds
@@ -237,7 +236,7 @@ def _one_repeat(X_real, X_synth, n_train, n_eval, discriminator, seed):
     y = np.r_[np.ones(n_train), np.zeros(n_train)]
     model = clone(discriminator)
     if "random_state" in model.get_params():
-        model.set_params(random_state=rng.randint(_MAX_SEED))
+        model.set_params(random_state=rng.randint(MAX_SEED))
     model.fit(X, y)
     p_real = _prob_real(model, X_real[real_rows[n_train:]])
     p_synth = _prob_real(model, X_synth[synth_rows[n_train:]])

@@ -13,7 +13,7 @@ from sklearn.linear_model import LinearRegression
 from sklearn.metrics import accuracy_score, mean_squared_error
 from sklearn.neural_network import MLPClassifier
 
-from sklearn_tabbias._validation import as_frame
+from sklearn_tabbias._validation import as_frame, as_labels
 from sklearn_tabbias.metrics._features import make_feature_encoder, to_frame_like
 
 __all__ = ["UtilityResult", "infer_task", "utility"]
@@ -194,5 +194,5 @@ def _model(model, task, seed):
 
 def _labels(target, task):
     if task == "classification":
-        return target.astype(object).where(target.notna(), "__missing__").astype(str)
+        return as_labels(target)
     return target.to_numpy(dtype=float)

@@ -21,9 +21,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 from torch.utils.data import BatchSampler, Dataset, RandomSampler, SequentialSampler
 
-__all__ = ["DiscriminatorMLP", "MLPDiscriminator"]
+from sklearn_tabbias._validation import MAX_SEED
 
-_MAX_SEED = np.iinfo(np.int32).max
+__all__ = ["DiscriminatorMLP", "MLPDiscriminator"]
 
 
 def _quiet(*args, **kwargs):
@@ -236,14 +236,14 @@ class MLPDiscriminator(ClassifierMixin, BaseEstimator):
         codes = codes.astype(np.float32)
         rng = check_random_state(self.random_state)
         module = DiscriminatorMLP(
-            X.shape[1], tuple(self.hidden), self.dropout, rng.randint(_MAX_SEED)
+            X.shape[1], tuple(self.hidden), self.dropout, rng.randint(MAX_SEED)
         )
         train, split, callbacks, valid_batches = np.arange(len(X)), None, [], None
         n_val = math.ceil(len(X) * self.validation_fraction)
         if n_val >= 2 and min(np.bincount(codes.astype(int))) >= 2:
             train, val = next(
                 StratifiedShuffleSplit(
-                    1, test_size=n_val, random_state=rng.randint(_MAX_SEED)
+                    1, test_size=n_val, random_state=rng.randint(MAX_SEED)
                 ).split(X, codes)
             )
             split = predefined_split(_Batches(X[val], codes[val]))
@@ -259,7 +259,7 @@ class MLPDiscriminator(ClassifierMixin, BaseEstimator):
         if batch_size == "auto":
             batch_size = min(1024, max(64, len(train) // 10))
         batch_size = max(2, min(batch_size, len(train)))
-        generator = torch.Generator().manual_seed(int(rng.randint(_MAX_SEED)))
+        generator = torch.Generator().manual_seed(int(rng.randint(MAX_SEED)))
         sampler = BatchSampler(
             RandomSampler(range(len(train)), generator=generator),
             batch_size,

@@ -22,8 +22,9 @@ from ctgan.data_transformer import DataTransformer
 from ctgan.synthesizers.base import set_random_states
 from ctgan.synthesizers.ctgan import CTGAN, Discriminator, Generator
 
+from sklearn_tabbias._validation import MAX_SEED
+
 logger = logging.getLogger("sklearn_tabbias")
-_MAX_SEED = np.iinfo(np.int32).max
 
 
 def _keep_nothing(state):
@@ -70,9 +71,10 @@ class CTGANRunner:
             self.transformer.fit(real, self.discrete_columns)
         self.helper._transformer = self.transformer
         self.real = self.encode(real)
+        self.real_sampler = self.sampler(self.real)
 
     def _seeded(self):
-        seed = int(self.rng.randint(_MAX_SEED))
+        seed = int(self.rng.randint(MAX_SEED))
         states = (np.random.RandomState(seed), torch.Generator().manual_seed(seed))
         return set_random_states(states, _keep_nothing)
 
@@ -123,7 +125,7 @@ class CTGANRunner:
         """
         p = self.params
         started = time.perf_counter()
-        sampler = self.sampler(data)
+        sampler = self.real_sampler if data is self.real else self.sampler(data)
         if init is None:
             generator, discriminator = self.new_pair(sampler)
         else:
@@ -228,7 +230,7 @@ class CTGANRunner:
     def sample(self, generator, n_samples, seed):
         """Decode ``n_samples`` rows (prepared format) in eval mode, no autograd."""
         batch = self.params["batch_size"]
-        sampler = self.sampler(self.real)
+        sampler = self.real_sampler
         seed = int(seed)
         states = (np.random.RandomState(seed), torch.Generator().manual_seed(seed))
         was_training = generator.training

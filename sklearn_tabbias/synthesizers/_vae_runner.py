@@ -14,6 +14,7 @@ import torch
 from sklearn.mixture import BayesianGaussianMixture
 from torch import nn
 
+from sklearn_tabbias._validation import MAX_SEED
 from sklearn_tabbias.nn.vae import (
     EnsembleVAE,
     TabularLikelihood,
@@ -21,8 +22,6 @@ from sklearn_tabbias.nn.vae import (
 )
 
 logger = logging.getLogger("sklearn_tabbias")
-
-_MAX_SEED = np.iinfo(np.int32).max
 
 
 @dataclass
@@ -104,7 +103,7 @@ class VAERunner:
     def generator(self):
         """A CPU torch Generator seeded from the runner's random state."""
         generator = torch.Generator(device="cpu")
-        generator.manual_seed(int(self.rng.randint(_MAX_SEED)))
+        generator.manual_seed(int(self.rng.randint(MAX_SEED)))
         return generator
 
     def network(self, n_members):
@@ -276,7 +275,7 @@ class VAERunner:
             mu, logvar = module.encode(Z.unsqueeze(0))
         mu = mu[0].cpu().double().numpy()
         n_distinct = len(np.unique(mu.round(6), axis=0))
-        seed = int(self.rng.randint(_MAX_SEED))
+        seed = int(self.rng.randint(MAX_SEED))
         for reg_covar in (1e-3, 1e-2, 1e-1):
             bgm = BayesianGaussianMixture(
                 n_components=min(self.params["bgm_components"], n_distinct),
@@ -320,7 +319,7 @@ class VAERunner:
         module = self.network(1)
         module.load_state(state)
         module.eval()
-        generator = torch.Generator().manual_seed(int(rng.integers(_MAX_SEED)))
+        generator = torch.Generator().manual_seed(int(rng.integers(MAX_SEED)))
         parts = []
         with torch.no_grad():
             for start in range(0, n_samples, batch_size):
@@ -337,7 +336,7 @@ class VAERunner:
         data (pre-training, DRS, MAML tasks).
         """
         prior = self.fit_prior(state, Z_fit)
-        rng = np.random.default_rng(self.rng.randint(_MAX_SEED))
+        rng = np.random.default_rng(self.rng.randint(MAX_SEED))
         return self.sample(state, prior, n_samples, rng).to(self.device)
 
 

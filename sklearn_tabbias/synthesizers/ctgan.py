@@ -10,6 +10,7 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from sklearn_tabbias._validation import MAX_SEED, as_labels
 from sklearn_tabbias.base import SynthesizerMixin
 from sklearn_tabbias.encoding import TabularEncoder, _restore_dtype
 from sklearn_tabbias.synthesizers._common import COMMON_CONSTRAINTS, check_device
@@ -17,7 +18,6 @@ from sklearn_tabbias.synthesizers._ctgan_runner import CTGANRunner
 
 __all__ = ["BiasedCTGAN"]
 
-_MAX_SEED = np.iinfo(np.int32).max
 _NAN = "__nan__"
 
 
@@ -194,7 +194,7 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
         device = check_device(self.device)
         self.schema_ = TabularEncoder(
             categorical_features=self.categorical_features,
-            random_state=rng.randint(_MAX_SEED),
+            random_state=rng.randint(MAX_SEED),
         ).fit(frame)
         prepared, discrete = _prepare(frame, self.schema_)
         self.batch_size_, self.pac_ = self._batch_and_pac(len(frame))
@@ -234,7 +234,7 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
     def _pretrain(self, runner, rng):
         n_runs = self.n_seeds if self.bias == "drs" else 1
         share = math.ceil(self.pretrain_samples / n_runs)
-        seeds = rng.randint(_MAX_SEED, size=n_runs)
+        seeds = rng.randint(MAX_SEED, size=n_runs)
         runs = Parallel(n_jobs=self.n_jobs)(
             delayed(_seed_run)(runner, seed, self.epochs, share) for seed in seeds
         )
@@ -251,7 +251,7 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
         )
 
     def _sample(self, n_samples, rng):
-        table = self._runner.sample(self.generator_, n_samples, rng.integers(_MAX_SEED))
+        table = self._runner.sample(self.generator_, n_samples, rng.integers(MAX_SEED))
         return _restore(table, self.schema_)
 
 
@@ -265,7 +265,7 @@ def _seed_run(runner, seed, epochs, n_samples):
     worker.rng = np.random.RandomState(seed)
     worker.records = []
     generator, _ = worker.train(worker.real, epochs, phase="seed")
-    return worker.sample(generator, n_samples, worker.rng.randint(_MAX_SEED)), (
+    return worker.sample(generator, n_samples, worker.rng.randint(MAX_SEED)), (
         worker.records[0]
     )
 
@@ -292,9 +292,7 @@ def _prepare(frame, schema):
         else:
             if np.asarray(spec.values).dtype.kind == "f":  # numbers kept as floats
                 column = pd.to_numeric(column, errors="coerce").astype("float64")
-            prepared[name] = (
-                column.astype(object).where(column.notna(), _NAN).astype(str)
-            )
+            prepared[name] = as_labels(column, _NAN)
             discrete.append(name)
     return pd.DataFrame(prepared), discrete
 

@@ -2,10 +2,10 @@
 
 from numbers import Integral, Real
 
-import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from sklearn_tabbias._validation import MAX_SEED
 from sklearn_tabbias.base import SynthesizerMixin
 from sklearn_tabbias.bias import BIAS_METHODS, BiasMethod, RealRows
 from sklearn_tabbias.encoding import TabularEncoder
@@ -13,8 +13,6 @@ from sklearn_tabbias.synthesizers._common import COMMON_CONSTRAINTS, check_devic
 from sklearn_tabbias.synthesizers._vae_runner import VAERunner
 
 __all__ = ["BiasedVAESynthesizer"]
-
-_MAX_SEED = np.iinfo(np.int32).max
 
 
 class BiasedVAESynthesizer(SynthesizerMixin, BaseEstimator):
@@ -219,7 +217,7 @@ class BiasedVAESynthesizer(SynthesizerMixin, BaseEstimator):
         self.bias_ = self._bias_method()
         self.encoder_ = TabularEncoder(
             categorical_features=self.categorical_features,
-            random_state=rng.randint(_MAX_SEED),
+            random_state=rng.randint(MAX_SEED),
         ).fit(frame)
         params = {
             name: getattr(self, name)
