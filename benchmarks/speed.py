@@ -5,7 +5,9 @@ Prints, for every bias value, the median fit time over ``--repeats`` runs with
 fit time of ctgan's TVAE (SDV's TVAE model, default settings) on the same rows and
 our "avg" / TVAE ratio; the median time of ``sample(10_000)``; the seconds per
 epoch of the seed phase as the rows (``--scale-rows``) and the columns (Adult's
-columns repeated ``--scale-columns`` times) grow; and the peak resident memory.
+columns repeated ``--scale-columns`` times) grow; the arithmetic throughput of
+the seed phase next to this CPU's batched-matmul peak (how close training runs to
+the hardware limit); and the peak resident memory.
 Run with ``OMP_NUM_THREADS=1 python benchmarks/speed.py``; set
 ``SKLEARN_TABBIAS_DATA`` to the folder holding ``adult/raw_uci/adult.csv``.
 """
@@ -18,6 +20,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import torch
 
 from sklearn_tabbias import BiasedVAESynthesizer
 
@@ -43,12 +46,39 @@ def widen(frame, copies):
     return pd.concat(parts, axis=1)
 
 
-def seconds_per_epoch(frame, epochs=10):
+def seed_phase(frame, epochs=10):
+    """Seconds per epoch and matmul GFLOP/s of a 10-member seed phase."""
     synth = BiasedVAESynthesizer(
         bias="none", n_seeds=10, max_epochs=epochs, patience=epochs, random_state=0
     )
     synth.fit(frame)
-    return synth.history_[0]["seconds"] / synth.history_[0]["epochs"].max()
+    record = synth.history_[0]
+    seconds = record["seconds"] / record["epochs"].max()
+    return seconds, matmul_flops(synth, record) / seconds / 1e9
+
+
+def matmul_flops(synth, record):
+    """Multiply-adds of one epoch's matmuls: forward+backward on the training
+    rows (3 passes' worth), forward on the validation rows."""
+    module = synth.module_
+    n_in, hidden = module.enc_w1.shape[1:]
+    latent, n_out = module.latent_dim, module.dec_w2.shape[2]
+    per_row = 2 * (n_in * hidden + hidden * 2 * latent + latent * hidden)
+    per_row += 2 * hidden * n_out
+    return record["n_members"] * per_row * (3 * record["n_train"] + record["n_val"])
+
+
+def bmm_peak(members=10, rows=240, width=256, repeats=200):
+    """GFLOP/s of torch.bmm on the seed phase's shapes (the hardware limit here)."""
+    a = torch.randn(members, rows, width)
+    b = torch.randn(members, width, width)
+    for _ in range(5):
+        torch.bmm(a, b)
+    started = time.perf_counter()
+    for _ in range(repeats):
+        torch.bmm(a, b)
+    seconds = (time.perf_counter() - started) / repeats
+    return 2 * members * rows * width * width / seconds / 1e9
 
 
 def tvae_seconds(frame, repeats):
@@ -81,17 +111,23 @@ def fit_seconds(frame, repeats, **params):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--threads", type=int, default=None, help="torch.set_num_threads for this run"
+    )
     parser.add_argument("--rows", type=int, default=300)
     parser.add_argument(
         "--bias", nargs="*", default=["none", "pretrain", "avg", "maml", "drs"]
     )
-    parser.add_argument("--scale-rows", nargs="*", type=int, default=[300, 1000, 10000])
+    parser.add_argument(
+        "--scale-rows", nargs="*", type=int, default=[300, 1000, 10000, 100000]
+    )
     parser.add_argument("--scale-columns", nargs="*", type=int, default=[1, 2, 4])
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     frame = load_adult(args.rows)
-    threads = os.environ.get("OMP_NUM_THREADS")
-    print(f"Adult, {args.rows} raw rows, OMP_NUM_THREADS={threads}")
+    print(f"Adult, {args.rows} raw rows, torch threads={torch.get_num_threads()}")
     print(f"{'bias':<10}{'n_seeds':>8}{'median s':>10}  runs (s) / epochs per phase")
     medians = {}
     for bias in args.bias:
@@ -118,13 +154,14 @@ def main():
         synth.sample(10_000, random_state=seed)
         times.append(time.perf_counter() - started)
     print(f"sample(10_000): median {statistics.median(times):.3f}s")
-    print("\nseed phase, n_seeds=10, seconds per epoch:")
-    for n_rows in args.scale_rows:
-        seconds = seconds_per_epoch(load_adult(n_rows))
-        print(f"  {n_rows:>7} rows x 15 columns: {seconds:.3f}")
-    for copies in args.scale_columns:
-        seconds = seconds_per_epoch(widen(load_adult(300), copies))
-        print(f"  {300:>7} rows x {15 * copies} columns: {seconds:.3f}")
+    print("\nseed phase, n_seeds=10: seconds per epoch, matmul GFLOP/s")
+    cells = [(n, 1) for n in args.scale_rows] + [(300, c) for c in args.scale_columns]
+    for n_rows, copies in cells:
+        table = widen(load_adult(n_rows), copies)
+        seconds, gflops = seed_phase(table, epochs=10 if n_rows <= 10_000 else 2)
+        shape = f"{n_rows:>7} rows x {15 * copies:>3} columns"
+        print(f"  {shape}: {seconds:8.3f} {gflops:6.1f}")
+    print(f"torch.bmm on the seed phase's shapes: {bmm_peak():.1f} GFLOP/s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory of this process: {peak:.0f} MiB")
 

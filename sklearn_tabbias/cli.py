@@ -1,6 +1,7 @@
-"""Command line: ``tabbias demo`` (also ``python -m sklearn_tabbias demo``)."""
+"""Command line: ``tabbias demo|benchmark`` (also ``python -m sklearn_tabbias``)."""
 
 import argparse
+import shlex
 import sys
 import time
 import warnings
@@ -8,6 +9,7 @@ import warnings
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from sklearn_tabbias.benchmark import add_arguments, run_from_args
 from sklearn_tabbias.datasets import load_breast_cancer
 from sklearn_tabbias.metrics import SmallSampleWarning, estimate_divergence, utility
 from sklearn_tabbias.synthesizers import BiasedVAESynthesizer
@@ -67,7 +69,18 @@ def build_parser():
     parser_demo.add_argument("-n", "--n-samples", type=int, default=1000)
     parser_demo.add_argument("--random-state", type=int, default=0)
     parser_demo.set_defaults(func=demo)
+    parser_bench = commands.add_parser(
+        "benchmark", help="the paper's experiments (see docs/benchmarks.md)"
+    )
+    add_arguments(parser_bench)
+    parser_bench.set_defaults(func=benchmark)
     return parser
+
+
+def benchmark(args):
+    """Run the paper's benchmark cells and print (or write) the tables."""
+    command = "python -m sklearn_tabbias " + shlex.join(sys.argv[1:])
+    return run_from_args(args, command)
 
 
 def main(argv=None):

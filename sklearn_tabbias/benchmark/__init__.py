@@ -1,0 +1,114 @@
+"""The paper's benchmark: ``python -m sklearn_tabbias benchmark``.
+
+Also ``python benchmarks/paper.py``.
+Runs the cells of :mod:`~sklearn_tabbias.benchmark.cells` (cached, resumable,
+``--n-jobs`` in parallel) and prints a summary; ``--report docs/benchmarks.md``
+writes the tables and a plot into the documentation.
+"""
+
+import shlex
+import sys
+from pathlib import Path
+
+from sklearn_tabbias.benchmark.cells import MODELS, ROUTES, SETTINGS, run
+from sklearn_tabbias.benchmark.report import report as markdown_report
+from sklearn_tabbias.benchmark.report import summary, write_into
+
+__all__ = ["add_arguments", "main", "run", "run_from_args"]
+
+
+def add_arguments(parser):
+    """Add the benchmark's options to an argparse parser."""
+    parser.add_argument(
+        "--settings",
+        choices=sorted(SETTINGS),
+        default="full",
+        help="'full': the paper's protocol; 'quick': tiny sizes (a smoke test)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_const",
+        const="quick",
+        dest="settings",
+        help="same as --settings quick",
+    )
+    parser.add_argument(
+        "--datasets",
+        nargs="+",
+        choices=sorted(ROUTES),
+        default=None,
+        help="tables to run (default: all; with --quick: adult)",
+    )
+    parser.add_argument(
+        "--routes",
+        nargs="+",
+        choices=["a", "b"],
+        default=["a", "b"],
+        help="data routes: (a) the authors' splits, (b) raw tables",
+    )
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        choices=sorted(MODELS),
+        default=sorted(MODELS),
+        metavar="MODEL",
+        help=f"models to run, from {sorted(MODELS)}",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="cell cache folder (default: benchmark_results/<settings>)",
+    )
+    parser.add_argument("--n-jobs", type=int, default=1, help="cells run in parallel")
+    parser.add_argument("--data-home", default=None, help="folder of the tables")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="Markdown file to write the tables into (a plot goes beside it)",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def run_from_args(args, command):
+    """Run the benchmark the parsed ``args`` describe; returns the exit code."""
+    settings = SETTINGS[args.settings]
+    names = args.datasets or (["adult"] if args.settings == "quick" else list(ROUTES))
+    dataset_routes = {
+        name: tuple(r for r in ROUTES[name] if r in args.routes) for name in names
+    }
+    dataset_routes = {k: v for k, v in dataset_routes.items() if v}
+    if not dataset_routes:
+        print("No (dataset, route) pair to run: check --datasets and --routes.")
+        return 2
+    out = args.out or Path("benchmark_results") / args.settings
+    records = run(
+        dataset_routes,
+        args.models,
+        settings,
+        out,
+        data_home=args.data_home,
+        n_jobs=args.n_jobs,
+        progress=not args.no_progress,
+    )
+    print(summary(records))
+    if args.report is not None:
+        plot = args.report.with_name(args.report.stem + "_js.png")
+        markdown = markdown_report(
+            records, command, plot_path=plot, plot_name=plot.name
+        )
+        write_into(args.report, markdown)
+        print(f"wrote {args.report} and {plot}")
+    return 0
+
+
+def main(argv=None):
+    """Entry point of ``benchmarks/paper.py``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_arguments(parser)
+    argv = sys.argv[1:] if argv is None else argv
+    command = "python benchmarks/paper.py " + shlex.join(argv)
+    return run_from_args(parser.parse_args(argv), command)

@@ -1,0 +1,327 @@
+"""The paper's experiments (Tables 1, A.3, B.4) as resumable benchmark cells.
+
+A *cell* is one fit: a table, a data route, a model, a scenario and a seed. It
+fits the synthesizer on the scenario's real rows, samples, and records the fit
+time, JS and KL at every validation size (M, L) and feature encoding, and the
+utility of the sample. Each finished cell is written to ``OUT/cells/*.json``, so
+an interrupted run resumes where it stopped. The ``report`` module turns them
+into the Markdown tables of ``docs/benchmarks.md``.
+
+Data routes:
+
+* ``"a"``: the authors' preprocessed splits (:func:`fetch_paper_splits`): the
+  exact 300 training rows, 10,000 rows for "Big data", held-out ``m`` and ``l``
+  rows for validation.
+* ``"b"``: the raw table (``fetch_*``) through our own encoder: shuffled once,
+  300 training rows, 9,500 held-out rows for validation, 10,000 further rows for
+  "Big data".
+
+Run ``python -m sklearn_tabbias benchmark --help``.
+"""
+
+import json
+import subprocess
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from joblib import Parallel, delayed
+
+from sklearn_tabbias import datasets
+from sklearn_tabbias.metrics import SmallSampleWarning, estimate_divergence, utility
+from sklearn_tabbias.synthesizers import BiasedCTGAN, BiasedVAESynthesizer
+
+#: Scenario -> (bias, training rows); the paper's six VAE and three CTGAN rows.
+SCENARIOS = {
+    "Big data": ("none", "big"),
+    "Low data": ("none", "small"),
+    "Pre-train": ("pretrain", "small"),
+    "AVG": ("avg", "small"),
+    "MAML": ("maml", "small"),
+    "DRS": ("drs", "small"),
+}
+MODELS = {
+    "VAE": list(SCENARIOS),
+    "CTGAN": ["Big data", "Low data", "Pre-train"],
+    "SDV GaussianCopula": ["Low data"],
+    "SDV TVAE": ["Low data"],
+    "SDV CTGAN": ["Low data"],
+}
+ROUTES = {
+    "adult": ("a", "b"),
+    "king": ("a", "b"),
+    "letter": ("b",),
+    "news": ("a",),
+    "intrusion": ("a",),
+}
+#: The paper's latent dimensions (§3.3); 10 elsewhere.
+LATENT_DIM = {"king": 15, "news": 20}
+_FETCH = {
+    "adult": datasets.fetch_adult,
+    "king": datasets.fetch_king,
+    "letter": datasets.fetch_letter,
+}
+
+
+@dataclass
+class Settings:
+    """Sizes of one benchmark run (``full`` is the paper's protocol)."""
+
+    name: str
+    n_small: int = 300
+    n_big: int = 10_000
+    n_samples: int = 10_000
+    seeds: tuple = (0, 1, 2)
+    validations: tuple = ((7500, 1000, 1), (100, 100, 10))  # (M, L, repeats)
+    encodings: tuple = ("ordinal", "onehot")
+    utility_model: str = "paper"  # the paper's MLP / linear regression
+    vae: dict = field(default_factory=dict)
+    ctgan: dict = field(default_factory=dict)
+    sdv: dict = field(default_factory=dict)
+
+
+SETTINGS = {
+    "full": Settings("full"),
+    "quick": Settings(
+        "quick",
+        n_big=1000,
+        n_samples=1200,
+        seeds=(0,),
+        validations=((500, 200, 1), (100, 100, 2)),
+        encodings=("ordinal",),
+        utility_model="hgb",
+        vae=dict(
+            n_seeds=2,
+            max_epochs=20,
+            patience=5,
+            hidden_dim=32,
+            pretrain_samples=500,
+            maml_meta_iterations=3,
+            maml_inner_steps=2,
+        ),
+        ctgan=dict(n_seeds=2, epochs=3, pretrain_samples=500, pretrain_epochs=2),
+        sdv=dict(epochs=3),
+    ),
+}
+
+
+@dataclass
+class Table:
+    """The rows one (dataset, route) provides to its cells."""
+
+    small: pd.DataFrame
+    big: pd.DataFrame
+    real: pd.DataFrame  # held-out rows for the divergences
+    test: pd.DataFrame  # held-out rows for utility
+    target: str
+    task: str
+    categorical_features: list
+
+
+def load_table(dataset, route, settings, data_home=None):
+    """The training and held-out rows of ``dataset`` along ``route``."""
+    if route == "a":
+        splits = datasets.fetch_paper_splits(dataset, data_home=data_home)
+        kind = splits.feature_types[splits.target]
+        return Table(
+            small=splits.train300.head(settings.n_small),
+            big=splits.n.head(settings.n_big),
+            real=pd.concat([splits.m, splits.l], ignore_index=True),
+            test=splits.l,
+            target=splits.target,
+            task="regression" if kind == "gaussian" else "classification",
+            categorical_features=splits.categorical_features,
+        )
+    frame, target = _FETCH[dataset](data_home=data_home)
+    frame = frame.sample(frac=1, random_state=0).reset_index(drop=True)
+    n_real = 9500
+    small = frame.iloc[: settings.n_small]
+    real = frame.iloc[settings.n_small : settings.n_small + n_real]
+    big = frame.iloc[settings.n_small + n_real :].head(settings.n_big)
+    return Table(
+        small=small.reset_index(drop=True),
+        big=big.reset_index(drop=True),
+        real=real.reset_index(drop=True),
+        test=real.tail(2000).reset_index(drop=True),
+        target=target,
+        task="regression" if dataset == "king" else "classification",
+        categorical_features=None,
+    )
+
+
+class SDVPeer:
+    """An SDV single-table synthesizer with our fit/sample calls."""
+
+    def __init__(self, kind, categorical_features=None, **params):
+        self.kind = kind
+        self.categorical_features = categorical_features
+        self.params = params
+
+    def fit(self, X):
+        """Detect metadata (declaring the categorical columns) and fit."""
+        from sdv import single_table
+        from sdv.metadata import Metadata
+
+        metadata = Metadata.detect_from_dataframes({"table": X})
+        for column in self.categorical_features or []:
+            metadata.update_column(column, sdtype="categorical", table_name="table")
+        cls = getattr(single_table, f"{self.kind}Synthesizer")
+        params = {} if self.kind == "GaussianCopula" else self.params
+        if self.kind != "GaussianCopula":
+            params = {"enable_gpu": False, **params}
+        self.model_ = cls(metadata, **params)
+        self.model_.fit({"table": X})
+        return self
+
+    def sample(self, n_samples, random_state=None):
+        """Draw rows (SDV seeds itself; ``random_state`` is not used)."""
+        return self.model_.sample(n_samples)["table"]
+
+
+def make_model(cell, settings, table):
+    """The estimator of one cell."""
+    model, seed = cell["model"], cell["seed"]
+    bias, _ = SCENARIOS[cell["scenario"]]
+    cats = table.categorical_features
+    if model == "VAE":
+        params = {"latent_dim": LATENT_DIM.get(cell["dataset"], 10), **settings.vae}
+        return BiasedVAESynthesizer(
+            bias=bias, random_state=seed, categorical_features=cats, **params
+        )
+    if model == "CTGAN":
+        return BiasedCTGAN(
+            bias=bias, random_state=seed, categorical_features=cats, **settings.ctgan
+        )
+    kind = model.removeprefix("SDV ")
+    return SDVPeer(kind, categorical_features=cats, **settings.sdv)
+
+
+def run_cell(cell, table, settings):
+    """Fit, sample and score one cell; returns its record."""
+    model = make_model(cell, settings, table)
+    rows = table.big if SCENARIOS[cell["scenario"]][1] == "big" else table.small
+    started = time.perf_counter()
+    model.fit(rows)
+    seconds = time.perf_counter() - started
+    sample = model.sample(settings.n_samples, random_state=cell["seed"])
+    record = dict(cell, n_train_rows=len(rows), fit_seconds=seconds, divergence=[])
+    for n_train, n_eval, repeats in settings.validations:
+        for encoding in settings.encodings:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SmallSampleWarning)
+                estimate = estimate_divergence(
+                    table.real,
+                    sample,
+                    n_train=n_train,
+                    n_eval=n_eval,
+                    n_repeats=repeats,
+                    encoding=encoding,
+                    random_state=cell["seed"],
+                )
+            record["divergence"].append(
+                dict(
+                    M=n_train,
+                    L=n_eval,
+                    encoding=encoding,
+                    js=estimate.mean("js"),
+                    kl=estimate.mean("kl"),
+                )
+            )
+    scores = utility(sample, table.test, table.target, real_train=rows, task=table.task)
+    record.update(
+        utility_metric=scores.metric,
+        utility_synthetic=scores.synthetic,
+        utility_real=scores.real,
+    )
+    return record
+
+
+def cells_for(dataset_routes, models, settings):
+    """Every cell of a run, in a stable order."""
+    return [
+        dict(dataset=d, route=r, model=m, scenario=s, seed=seed)
+        for d, routes in dataset_routes.items()
+        for r in routes
+        for m in models
+        for s in MODELS[m]
+        for seed in settings.seeds
+    ]
+
+
+def _cell_path(out, cell):
+    name = "-".join(str(cell[k]) for k in ("dataset", "route", "model", "scenario"))
+    return out / "cells" / f"{name}-{cell['seed']}.json".replace(" ", "_")
+
+
+def _work(cell, settings, data_home, out):
+    table = load_table(cell["dataset"], cell["route"], settings, data_home)
+    record = run_cell(cell, table, settings)
+    record.update(settings=settings.name, commit=_commit())
+    path = _cell_path(out, cell)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=1))
+    return record
+
+
+def _commit():
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).parent,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def run(dataset_routes, models, settings, out, data_home=None, n_jobs=1, progress=True):
+    """Run every missing cell (``n_jobs`` in parallel) and return all records.
+
+    Parameters
+    ----------
+    dataset_routes : dict
+        Dataset name -> routes, e.g. ``{"adult": ("a", "b")}``.
+    models : list of str
+        Keys of :data:`MODELS`.
+    settings : Settings
+        Sizes (see :data:`SETTINGS`).
+    out : path-like
+        Folder of the cell cache.
+    data_home : path-like, optional
+        Data folder for the fetchers.
+    n_jobs : int, default=1
+        Cells run in parallel (joblib).
+    progress : bool, default=True
+        Show a progress bar over the cells.
+
+    Returns
+    -------
+    records : list of dict
+    """
+    out = Path(out)
+    cells = cells_for(dataset_routes, models, settings)
+    todo = [c for c in cells if not _cell_path(out, c).exists()]
+    jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+        delayed(_work)(c, settings, data_home, out) for c in todo
+    )
+    if progress and todo:
+        from tqdm.auto import tqdm
+
+        jobs = tqdm(jobs, total=len(todo), desc="benchmark cells", unit="cell")
+    for _ in jobs:
+        pass
+    return [json.loads(_cell_path(out, c).read_text()) for c in cells]
+
+
+def results_frame(records):
+    """One row per cell and validation setting."""
+    rows = []
+    for record in records:
+        base = {k: v for k, v in record.items() if k != "divergence"}
+        for divergence in record["divergence"]:
+            rows.append({**base, **divergence})
+    return pd.DataFrame(rows)

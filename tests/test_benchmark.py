@@ -1,0 +1,151 @@
+import dataclasses
+import json
+
+import pytest
+from conftest import DATA_HOME
+
+from sklearn_tabbias import cli
+from sklearn_tabbias.benchmark import cells, report
+from sklearn_tabbias.benchmark.paper import paper_results
+from sklearn_tabbias.datasets import fetch_adult
+
+needs_data = pytest.mark.skipif(
+    not (DATA_HOME / "adult").exists(), reason="benchmark tables not found"
+)
+
+#: Even smaller than the --quick preset: the cells' code paths in seconds.
+TINY = dataclasses.replace(
+    cells.SETTINGS["quick"],
+    name="tiny",
+    n_big=400,
+    n_samples=300,
+    validations=((100, 50, 1),),
+    vae=dict(cells.SETTINGS["quick"].vae, max_epochs=5),
+)
+
+
+def _record(scenario, js, kl, model="VAE", seed=0, dataset="adult", route="a"):
+    return dict(
+        dataset=dataset,
+        route=route,
+        model=model,
+        scenario=scenario,
+        seed=seed,
+        n_train_rows=300,
+        fit_seconds=1.0,
+        settings="tiny",
+        commit="abc",
+        utility_model="hgb",
+        utility_metric="accuracy",
+        utility_synthetic=0.7,
+        utility_real=0.8,
+        divergence=[dict(M=7500, L=1000, encoding="ordinal", js=js, kl=kl)],
+    )
+
+
+def test_gains_are_decreases_over_low_data():
+    records = [
+        _record("Low data", 0.8, 2.0),
+        _record("AVG", 0.4, 1.5),
+        _record("MAML", 0.9, 2.0),
+    ]
+    (row,) = report.gains(cells.results_frame(records), 7500, "ordinal")
+    assert row[("AVG", "js")] == pytest.approx((0.4, 0.5))
+    assert row[("AVG", "kl")] == pytest.approx((0.5, 0.25))
+    assert row[("MAML", "js")][0] == pytest.approx(-0.1)
+    assert ("DRS", "js") not in row
+
+
+def test_paper_gains_match_the_papers_table_2():
+    rows = {r["table"]: r for r in report.paper_gains(paper_results())}
+    # Table 2, Adult, AVG: JS 0.257 (0.612), KL 0.624 (0.615); King MAML KL -4.949
+    assert rows["adult (paper)"][("AVG", "js")] == pytest.approx(
+        (0.257, 0.612), abs=1e-3
+    )
+    assert rows["adult (paper)"][("AVG", "kl")][0] == pytest.approx(0.623, abs=2e-3)
+    assert rows["king (paper)"][("MAML", "kl")][0] == pytest.approx(-4.949, abs=1e-3)
+
+
+def test_report_tables_and_markers(tmp_path):
+    records = [
+        _record(s, js, 1.0, seed=seed)
+        for s, js in [("Low data", 0.42), ("AVG", 0.16)]
+        for seed in (0, 1)
+    ]
+    records[1]["divergence"][0]["js"] = 0.44  # two seeds: mean ± std
+    markdown = report.report(records, "python -m sklearn_tabbias benchmark")
+    assert "Regenerate: `python -m sklearn_tabbias benchmark`" in markdown
+    assert "| Low data | 300 | 0.430 ± 0.014 | 0.420 |" in markdown
+    assert "| adult (a) | – | – | 0.270 (0.628) |" in markdown
+    target = tmp_path / "benchmarks.md"
+    target.write_text(f"# B\n\nintro\n{report.START}\nold\n{report.END}\noutro\n")
+    report.write_into(target, markdown)
+    text = target.read_text()
+    assert text.startswith("# B\n\nintro\n") and text.endswith("outro\n")
+    assert "old" not in text and markdown in text
+    target.write_text("no markers")
+    with pytest.raises(ValueError, match="tables:start"):
+        report.write_into(target, markdown)
+
+
+@needs_data
+def test_cells_run_resume_and_report(tmp_path, monkeypatch):
+    models = ["VAE", "SDV GaussianCopula"]
+    monkeypatch.setitem(cells.MODELS, "VAE", ["Big data", "Low data", "AVG"])
+    records = cells.run(
+        {"adult": ("a", "b")},
+        models,
+        TINY,
+        tmp_path,
+        data_home=DATA_HOME,
+        progress=False,
+    )
+    assert len(records) == 2 * 4
+    for record in records:
+        assert record["n_train_rows"] == (
+            400 if record["scenario"] == "Big data" else 300
+        )
+        (divergence,) = record["divergence"]
+        assert divergence["M"] == 100 and 0 <= divergence["js"] <= 1
+        assert 0 <= record["utility_synthetic"] <= 1 and record["fit_seconds"] > 0
+    assert len(list((tmp_path / "cells").glob("*.json"))) == 8
+
+    def fail(*args):
+        raise AssertionError("a cached cell was run again")
+
+    monkeypatch.setattr(cells, "run_cell", fail)
+    again = cells.run({"adult": ("a", "b")}, models, TINY, tmp_path, progress=False)
+    assert again == records
+    markdown = report.report(records, "cmd", plot_path=tmp_path / "js.png")
+    assert "## Adult, route (b): raw table, our encoder" in markdown
+    assert (tmp_path / "js.png").stat().st_size > 0
+
+
+@needs_data
+def test_route_b_rows_are_disjoint():
+    table = cells.load_table("adult", "b", cells.SETTINGS["full"], DATA_HOME)
+    assert (len(table.small), len(table.real), len(table.big)) == (300, 9500, 10000)
+    full, _ = fetch_adult(data_home=DATA_HOME)
+    repeated = set(full[full.duplicated()].fillna("?").apply(tuple, axis=1))
+    small, real, big = (
+        set(f.fillna("?").apply(tuple, axis=1))
+        for f in (table.small, table.real, table.big)
+    )
+    assert (small & real) | (small & big) | (real & big) <= repeated  # same rows twice
+    assert table.test.equals(table.real.tail(2000).reset_index(drop=True))
+
+
+def test_cli_benchmark_rejects_empty_selection(capsys):
+    code = cli.main(["benchmark", "--datasets", "news", "--routes", "b"])
+    assert code == 2 and "No (dataset, route) pair" in capsys.readouterr().out
+
+
+def test_cell_file_is_json(tmp_path):
+    cell = dict(
+        dataset="adult", route="a", model="SDV TVAE", scenario="Low data", seed=1
+    )
+    path = cells._cell_path(tmp_path, cell)
+    assert path.name == "adult-a-SDV_TVAE-Low_data-1.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"x": 1}))
+    assert json.loads(path.read_text()) == {"x": 1}
