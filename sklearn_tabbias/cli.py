@@ -1,18 +1,34 @@
-"""Command line: ``tabbias demo|benchmark`` (also ``python -m sklearn_tabbias``)."""
+"""Command line: ``tabbias`` (also ``python -m sklearn_tabbias``).
+
+Subcommands: ``demo``, ``fit``, ``sample``, ``evaluate``, ``benchmark``. A thin
+layer over the public API: options the user leaves out are not passed, so the
+estimators' own defaults apply. Exit codes: 0 success, 2 bad usage or input
+(missing file, unknown column, invalid parameter), with a message on stderr.
+"""
 
 import argparse
+import ast
 import shlex
 import sys
 import time
 import warnings
+from pathlib import Path
 
+import joblib
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from sklearn_tabbias.benchmark import add_arguments, run_from_args
 from sklearn_tabbias.datasets import load_breast_cancer
 from sklearn_tabbias.metrics import SmallSampleWarning, estimate_divergence, utility
-from sklearn_tabbias.synthesizers import BiasedVAESynthesizer
+from sklearn_tabbias.metrics.utility import infer_task
+from sklearn_tabbias.synthesizers import BiasedCTGAN, BiasedVAESynthesizer
+
+MODELS = {"vae": BiasedVAESynthesizer, "ctgan": BiasedCTGAN}
+
+
+class CommandError(Exception):
+    """A problem with the user's input: reported on stderr, exit code 2."""
 
 
 def demo(args):
@@ -52,29 +68,131 @@ def demo(args):
     return 0
 
 
-def build_parser():
-    """The argument parser of the ``tabbias`` command."""
-    parser = argparse.ArgumentParser(
-        prog="tabbias",
-        description="Synthetic tabular data from small tables with an artificial "
-        "inductive bias.",
+def read_table(path, sep=","):
+    """Read a CSV file, or raise CommandError saying what is wrong."""
+    path = Path(path)
+    if not path.is_file():
+        raise CommandError(f"{path}: no such file.")
+    try:
+        frame = pd.read_csv(path, sep=sep)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise CommandError(f"{path}: not a readable CSV table ({e}).") from e
+    if frame.empty:
+        raise CommandError(f"{path}: the table has no rows.")
+    return frame
+
+
+def _check_columns(frame, columns, path):
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise CommandError(
+            f"{path}: no column {missing[0]!r}; the columns are {list(frame.columns)}."
+        )
+
+
+def _parse_value(text):
+    """A --param value: a Python literal if it parses as one, else the string."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def estimator_params(args):
+    """The estimator parameters the user gave (named options and --param)."""
+    params = {
+        name: getattr(args, name)
+        for name in ("bias", "n_seeds", "random_state", "device", "verbose")
+        if hasattr(args, name)
+    }
+    if hasattr(args, "categorical"):
+        params["categorical_features"] = args.categorical
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise CommandError(f"--param expects NAME=VALUE, got {item!r}.")
+        params[key] = _parse_value(value)
+    return params
+
+
+def fit(args):
+    """Fit a synthesizer on a CSV table and save it with joblib."""
+    frame = read_table(args.data, args.sep)
+    cls = MODELS[args.model]
+    params = estimator_params(args)
+    unknown = sorted(set(params) - set(cls().get_params()))
+    if unknown:
+        raise CommandError(
+            f"{cls.__name__} has no parameter {unknown[0]!r}; see "
+            f"help({cls.__name__}) for its parameters."
+        )
+    if args.target is not None:
+        _check_columns(frame, [args.target], args.data)
+        if infer_task(frame[args.target]) == "classification":  # keep it a class
+            listed = params.get("categorical_features") or []
+            params["categorical_features"] = sorted({*listed, args.target})
+    if params.get("categorical_features"):
+        _check_columns(frame, params["categorical_features"], args.data)
+    model = cls(**params)
+    started = time.perf_counter()
+    model.fit(frame)
+    seconds = time.perf_counter() - started
+    joblib.dump(model, args.output)
+    print(
+        f"fitted {model!r} on {len(frame)} rows x {frame.shape[1]} columns in "
+        f"{seconds:.1f}s; saved to {args.output}"
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-    parser_demo = commands.add_parser(
-        "demo", help="fit on the embedded breast-cancer table and sample"
-    )
-    parser_demo.add_argument(
-        "--bias", nargs="+", default=["none", "avg"], help="bias methods to compare"
-    )
-    parser_demo.add_argument("-n", "--n-samples", type=int, default=1000)
-    parser_demo.add_argument("--random-state", type=int, default=0)
-    parser_demo.set_defaults(func=demo)
-    parser_bench = commands.add_parser(
-        "benchmark", help="the paper's experiments (see docs/benchmarks.md)"
-    )
-    add_arguments(parser_bench)
-    parser_bench.set_defaults(func=benchmark)
-    return parser
+    return 0
+
+
+def load_model(path):
+    """Load a saved synthesizer, or raise CommandError."""
+    path = Path(path)
+    if not path.is_file():
+        raise CommandError(f"{path}: no such file.")
+    try:
+        model = joblib.load(path)
+    except Exception as e:  # joblib raises many kinds for a file that is not a model
+        raise CommandError(f"{path}: not a saved model ({type(e).__name__}).") from e
+    if not hasattr(model, "sample"):
+        raise CommandError(
+            f"{path}: holds a {type(model).__name__}, not a synthesizer."
+        )
+    return model
+
+
+def sample(args):
+    """Draw rows from a saved synthesizer into a CSV file."""
+    model = load_model(args.model)
+    rows = model.sample(args.n_samples, random_state=args.random_state)
+    pd.DataFrame(rows).to_csv(args.output, index=False)
+    print(f"wrote {len(rows)} rows to {args.output}")
+    return 0
+
+
+def evaluate(args):
+    """JS/KL (with uncertainty) and utility of a synthetic table against real rows."""
+    real = read_table(args.real, args.sep)
+    synthetic = read_table(args.synthetic, args.sep)
+    if list(synthetic.columns) != list(real.columns):
+        raise CommandError(
+            f"{args.synthetic} and {args.real} have different columns: "
+            f"{list(synthetic.columns)} vs {list(real.columns)}."
+        )
+    options = {
+        k: getattr(args, k)
+        for k in ("n_train", "n_eval", "n_repeats", "encoding", "random_state")
+        if hasattr(args, k)
+    }
+    print(f"real: {len(real)} rows; synthetic: {len(synthetic)} rows")
+    print(estimate_divergence(real, synthetic, **options))
+    if args.target is not None:
+        _check_columns(real, [args.target], args.real)
+        train = None if args.train is None else read_table(args.train, args.sep)
+        if train is not None:
+            _check_columns(train, [args.target], args.train)
+        print(utility(synthetic, real, args.target, real_train=train))
+    return 0
 
 
 def benchmark(args):
@@ -83,10 +201,93 @@ def benchmark(args):
     return run_from_args(args, command)
 
 
+def build_parser():
+    """The argument parser of the ``tabbias`` command."""
+    parser = argparse.ArgumentParser(
+        prog="tabbias",
+        description="Synthetic tabular data from small tables with an artificial "
+        "inductive bias.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    skip = argparse.SUPPRESS  # an option left out is not passed on
+
+    p = commands.add_parser(
+        "demo", help="fit on the embedded breast-cancer table and sample"
+    )
+    p.add_argument(
+        "--bias", nargs="+", default=["none", "avg"], help="bias methods to compare"
+    )
+    p.add_argument("-n", "--n-samples", type=int, default=1000)
+    p.add_argument("--random-state", type=int, default=0)
+    p.set_defaults(func=demo)
+
+    p = commands.add_parser("fit", help="fit a synthesizer on a CSV table")
+    p.add_argument("data", help="CSV file of real rows (header row first)")
+    p.add_argument("-o", "--output", required=True, help="file for the model (joblib)")
+    p.add_argument("--model", choices=sorted(MODELS), default="vae")
+    p.add_argument("--bias", default=skip, help="bias method, e.g. avg, pretrain")
+    p.add_argument("--n-seeds", type=int, default=skip)
+    p.add_argument("--random-state", type=int, default=skip)
+    p.add_argument("--device", default=skip, help="torch device, e.g. cuda")
+    p.add_argument(
+        "--target", default=None, help="target column (kept a class if it is one)"
+    )
+    p.add_argument(
+        "--categorical",
+        nargs="+",
+        default=skip,
+        metavar="COL",
+        help="columns to treat as categories",
+    )
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any other estimator parameter, e.g. --param max_epochs=200",
+    )
+    p.add_argument("-v", "--verbose", action="count", default=skip)
+    p.add_argument("--sep", default=",", help="CSV field separator")
+    p.set_defaults(func=fit)
+
+    p = commands.add_parser("sample", help="draw rows from a saved synthesizer")
+    p.add_argument("model", help="model file written by 'tabbias fit'")
+    p.add_argument("-n", "--n-samples", type=int, required=True)
+    p.add_argument("-o", "--output", required=True, help="CSV file for the rows")
+    p.add_argument("--random-state", type=int, default=None)
+    p.set_defaults(func=sample)
+
+    p = commands.add_parser(
+        "evaluate", help="divergences and utility of a synthetic table"
+    )
+    p.add_argument("real", help="CSV of real rows the model did not see")
+    p.add_argument("synthetic", help="CSV of synthetic rows, same columns")
+    p.add_argument("--target", default=None, help="target column for utility")
+    p.add_argument("--train", default=None, help="CSV of the real training rows")
+    p.add_argument("--n-train", type=int, default=skip, help="M rows per table")
+    p.add_argument("--n-eval", type=int, default=skip, help="L rows per table")
+    p.add_argument("--n-repeats", type=int, default=skip)
+    p.add_argument("--encoding", choices=["onehot", "ordinal"], default=skip)
+    p.add_argument("--random-state", type=int, default=skip)
+    p.add_argument("--sep", default=",", help="CSV field separator")
+    p.set_defaults(func=evaluate)
+
+    p = commands.add_parser(
+        "benchmark", help="the paper's experiments (see docs/benchmarks.md)"
+    )
+    add_arguments(p)
+    p.set_defaults(func=benchmark)
+    return parser
+
+
 def main(argv=None):
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (CommandError, ValueError, TypeError) as e:
+        print(f"tabbias {args.command}: error: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

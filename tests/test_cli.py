@@ -1,5 +1,9 @@
+import joblib
+import pandas as pd
 import pytest
+from sklearn.preprocessing import StandardScaler
 
+from sklearn_tabbias import cli
 from sklearn_tabbias.cli import build_parser, main
 
 
@@ -20,3 +24,121 @@ def test_demo_runs(capsys):
     assert main(["demo", "--bias", "none", "-n", "20"]) == 0
     out = capsys.readouterr().out
     assert "bias='none'" in out and "JS = " in out and "accuracy: synthetic" in out
+
+
+TINY_PARAMS = [
+    "--param",
+    "max_epochs=3",
+    "--param",
+    "hidden_dim=16",
+    "--param",
+    "patience=2",
+]
+
+
+@pytest.fixture
+def table_csv(tmp_path, adult300):
+    path = tmp_path / "real.csv"
+    adult300.head(120).to_csv(path, index=False)
+    return path
+
+
+def test_fit_sample_evaluate_round_trip(tmp_path, table_csv, adult300, capsys):
+    model = tmp_path / "model.joblib"
+    code = main(
+        [
+            "fit",
+            str(table_csv),
+            "--bias",
+            "avg",
+            "--n-seeds",
+            "2",
+            "--target",
+            "income",
+            "--random-state",
+            "0",
+            "-o",
+            str(model),
+            *TINY_PARAMS,
+        ]
+    )
+    assert code == 0 and model.exists()
+    out = capsys.readouterr().out
+    assert "BiasedVAESynthesizer(" in out and "n_seeds=2" in out and "saved to" in out
+    synth = tmp_path / "synth.csv"
+    assert main(["sample", str(model), "-n", "50", "-o", str(synth)]) == 0
+    rows = pd.read_csv(synth)
+    assert list(rows.columns) == list(adult300.columns) and len(rows) == 50
+    assert set(rows["income"]) <= set(adult300["income"])
+    held_out = tmp_path / "held_out.csv"
+    adult300.tail(150).to_csv(held_out, index=False)
+    code = main(
+        [
+            "evaluate",
+            str(held_out),
+            str(synth),
+            "--target",
+            "income",
+            "--train",
+            str(table_csv),
+            "--n-train",
+            "40",
+            "--n-eval",
+            "10",
+            "--n-repeats",
+            "2",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0 and "JS = " in out and "accuracy: synthetic" in out
+
+
+def test_fit_passes_only_given_options(table_csv, tmp_path, monkeypatch):
+    seen = {}
+
+    class Recorder(cli.BiasedVAESynthesizer):
+        def fit(self, X, y=None):
+            seen.update(self.get_params())
+            return self
+
+    monkeypatch.setitem(cli.MODELS, "vae", Recorder)
+    monkeypatch.setattr(cli.joblib, "dump", lambda model, path: None)
+    out = str(tmp_path / "m.joblib")
+    assert main(["fit", str(table_csv), "-o", out, "--param", "latent_dim=3"]) == 0
+    defaults = cli.BiasedVAESynthesizer().get_params()
+    assert seen == {**defaults, "latent_dim": 3}
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["fit", "missing.csv", "-o", "m"], "missing.csv: no such file"),
+        (["fit", "{data}", "-o", "m", "--target", "nope"], "no column 'nope'"),
+        (["fit", "{data}", "-o", "m", "--param", "nope=1"], "no parameter 'nope'"),
+        (["fit", "{data}", "-o", "m", "--param", "oops"], "expects NAME=VALUE"),
+        (["fit", "{data}", "-o", "m", "--bias", "magic"], "'bias' parameter"),
+        (["fit", "{data}", "-o", "m", "--categorical", "zz"], "no column 'zz'"),
+        (["sample", "{data}", "-n", "5", "-o", "s.csv"], "not a saved model"),
+        (["sample", "nope.joblib", "-n", "5", "-o", "s.csv"], "no such file"),
+        (["evaluate", "{data}", "{other}"], "different columns"),
+        (["evaluate", "{data}", "{data}", "--target", "zz"], "no column 'zz'"),
+        (["evaluate", "{empty}", "{data}"], "no rows"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message(argv, message, table_csv, tmp_path, capsys):
+    other = tmp_path / "other.csv"
+    pd.DataFrame({"a": [1, 2]}).to_csv(other, index=False)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("age,income\n")
+    names = dict(data=table_csv, other=other, empty=empty)
+    argv = [a.format(**names) for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"tabbias {argv[0]}: error:") and message in err
+
+
+def test_sample_rejects_a_model_that_is_not_a_synthesizer(tmp_path, capsys):
+    path = tmp_path / "scaler.joblib"
+    joblib.dump(StandardScaler(), path)
+    assert main(["sample", str(path), "-n", "3", "-o", str(tmp_path / "x.csv")]) == 2
+    assert "holds a StandardScaler, not a synthesizer" in capsys.readouterr().err

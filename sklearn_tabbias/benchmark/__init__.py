@@ -50,7 +50,7 @@ def add_arguments(parser):
         "--models",
         nargs="+",
         choices=sorted(MODELS),
-        default=sorted(MODELS),
+        default=list(MODELS),
         metavar="MODEL",
         help=f"models to run, from {sorted(MODELS)}",
     )

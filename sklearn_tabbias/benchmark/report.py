@@ -229,9 +229,10 @@ def report(records, command, plot_path=None, plot_name=None):
     ]
     for (dataset, route), _ in frame.groupby(["dataset", "route"], sort=False):
         parts += ["", f"## {dataset.capitalize()}, {ROUTE_NAMES[route]}"]
-        metric = _pick(frame, dataset=dataset, route=route)["utility_metric"].iloc[0]
+        cells = _pick(frame, dataset=dataset, route=route)
+        metric = cells["utility_metric"].iloc[0]
         for m, n_eval in sizes:
-            for encoding in encodings:
+            for encoding in dict.fromkeys(cells["encoding"]):
                 parts += [
                     "",
                     f"### M={m}, L={n_eval}, {encoding} features (utility: {metric})",
@@ -244,7 +245,9 @@ def report(records, command, plot_path=None, plot_name=None):
             "",
             f"### Peers at N={n_small} (M={m}, L={n_eval})",
             "",
-            peers_table(frame, dataset, route, m, encodings),
+            peers_table(
+                frame, dataset, route, m, list(dict.fromkeys(cells["encoding"]))
+            ),
             "",
             "### Fit times (2 cores, CPU); the paper's Table C.5 used 32 cores "
             "and a GPU for CTGAN",

@@ -101,6 +101,7 @@ class MAMLBias(BiasMethod):
         optimizer = torch.optim.Adam(theta.values(), lr=self.outer_lr)
         generator = runner.generator()
         curve = np.empty(self.meta_iterations)
+        bar = runner.progress(self.meta_iterations, "maml", unit="iteration")
         for iteration in range(self.meta_iterations):
             support, query = self._support_query(tasks, generator)
             query_loss = self.adapted_loss(runner, theta, support, query, generator)
@@ -108,6 +109,9 @@ class MAMLBias(BiasMethod):
             query_loss.mean().backward()
             optimizer.step()
             curve[iteration] = query_loss.mean().item()
+            bar.update(1)
+            bar.set_postfix(query_loss=f"{curve[iteration]:.4f}")
+        bar.close()
         runner.records.append(
             {
                 "phase": "maml",

@@ -22,6 +22,7 @@ from ctgan.data_transformer import DataTransformer
 from ctgan.synthesizers.base import set_random_states
 from ctgan.synthesizers.ctgan import CTGAN, Discriminator, Generator
 
+from sklearn_tabbias._progress import progress_bar
 from sklearn_tabbias._validation import MAX_SEED
 
 logger = logging.getLogger("sklearn_tabbias")
@@ -147,6 +148,7 @@ class CTGANRunner:
         losses = np.zeros((epochs, 2))
         generator.train()
         discriminator.train()
+        bar = progress_bar(epochs, f"ctgan {phase}", p.get("verbose", 0))
         with self._seeded():
             for epoch in range(epochs):
                 for _ in range(steps):
@@ -158,6 +160,9 @@ class CTGANRunner:
                         generator, discriminator, opt_g, sampler, batch
                     )
                 losses[epoch] = loss_g, loss_d
+                bar.update(1)
+                bar.set_postfix(loss_g=f"{loss_g:.3f}", loss_d=f"{loss_d:.3f}")
+        bar.close()
         self.records.append(
             {
                 "phase": phase,

@@ -14,6 +14,7 @@ import torch
 from sklearn.mixture import BayesianGaussianMixture
 from torch import nn
 
+from sklearn_tabbias._progress import progress_bar
 from sklearn_tabbias._validation import MAX_SEED
 from sklearn_tabbias.nn.vae import (
     EnsembleVAE,
@@ -80,7 +81,7 @@ class VAERunner:
     params : dict
         The synthesizer's hyperparameters (latent_dim, hidden_dim, max_epochs,
         batch_size, learning_rate, patience, validation_fraction,
-        bgm_components, device).
+        bgm_components, device, verbose).
     rng : numpy.random.RandomState
         Source of all seeds.
 
@@ -147,6 +148,10 @@ class VAERunner:
         """Negative ELBO per member (see TabularLikelihood.loss)."""
         return self.likelihood.loss(module, x, eps, params)
 
+    def progress(self, total, desc, unit="epoch"):
+        """A progress bar for a training loop (shown when ``verbose``)."""
+        return progress_bar(total, desc, self.params.get("verbose", 0), unit)
+
     def randn(self, shape, generator):
         """Standard normal noise on the runner's device."""
         return torch.randn(shape, generator=generator).to(self.device)
@@ -195,6 +200,7 @@ class VAERunner:
         eps_val = self.randn((n_members, len(val), p["latent_dim"]), generator)
         active = np.arange(n_members)
         n_train, batch_size = len(train), min(p["batch_size"], len(train))
+        bar = self.progress(p["max_epochs"], f"{phase} ({n_members} runs)")
         for epoch in range(p["max_epochs"]):
             n_active = len(active)
             order = torch.argsort(torch.rand(n_active, n_train, generator=generator), 1)
@@ -223,6 +229,8 @@ class VAERunner:
                 best_loss[members] = val_loss[improved]
                 best_epoch[members] = epoch
             waited[active] = np.where(improved, 0, waited[active] + 1)
+            bar.update(1)
+            bar.set_postfix(best_val_loss=f"{best_loss.min():.4f}", running=len(active))
             stopped = waited[active] >= p["patience"]
             if stopped.all():
                 break
@@ -231,6 +239,7 @@ class VAERunner:
                     module, optimizer, ~stopped, p["learning_rate"]
                 )
                 active = active[~stopped]
+        bar.close()
         record = {
             "phase": phase,
             "n_members": n_members,

@@ -13,7 +13,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn_tabbias._validation import MAX_SEED, as_labels
 from sklearn_tabbias.base import SynthesizerMixin
 from sklearn_tabbias.encoding import TabularEncoder, _restore_dtype
-from sklearn_tabbias.synthesizers._common import COMMON_CONSTRAINTS, check_device
+from sklearn_tabbias.synthesizers._common import (
+    COMMON_CONSTRAINTS,
+    TorchPickleMixin,
+    check_device,
+)
 from sklearn_tabbias.synthesizers._ctgan_runner import CTGANRunner
 
 __all__ = ["BiasedCTGAN"]
@@ -21,7 +25,7 @@ __all__ = ["BiasedCTGAN"]
 _NAN = "__nan__"
 
 
-class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
+class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
     """CTGAN (the ``ctgan`` package SDV ships) with an artificial inductive bias.
 
     * ``"none"``: one CTGAN trained on the real rows.
@@ -80,7 +84,8 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
     device : str, default="cpu"
         Torch device.
     verbose : int, default=0
-        Log each phase to stderr when positive.
+        When positive, show a progress bar per training phase (epochs, the
+        generator and discriminator losses) and log each phase to stderr.
 
     Attributes
     ----------
@@ -211,6 +216,7 @@ class BiasedCTGAN(SynthesizerMixin, BaseEstimator):
             "discriminator_steps": self.discriminator_steps,
             "log_frequency": self.log_frequency,
             "device": device,
+            "verbose": self.verbose,
         }
         runner = CTGANRunner(prepared, discrete, params, rng)
         self.init_state_ = None

@@ -9,13 +9,17 @@ from sklearn_tabbias._validation import MAX_SEED
 from sklearn_tabbias.base import SynthesizerMixin
 from sklearn_tabbias.bias import BIAS_METHODS, BiasMethod, RealRows
 from sklearn_tabbias.encoding import TabularEncoder
-from sklearn_tabbias.synthesizers._common import COMMON_CONSTRAINTS, check_device
+from sklearn_tabbias.synthesizers._common import (
+    COMMON_CONSTRAINTS,
+    TorchPickleMixin,
+    check_device,
+)
 from sklearn_tabbias.synthesizers._vae_runner import VAERunner
 
 __all__ = ["BiasedVAESynthesizer"]
 
 
-class BiasedVAESynthesizer(SynthesizerMixin, BaseEstimator):
+class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
     """VAE-BGM synthesizer whose initial weights come from earlier runs of itself.
 
     Fitting follows Apellániz et al. (Neurocomputing), §2–3:
@@ -86,7 +90,8 @@ class BiasedVAESynthesizer(SynthesizerMixin, BaseEstimator):
     device : str, default="cpu"
         Torch device, e.g. "cpu" or "cuda".
     verbose : int, default=0
-        Log each training phase to stderr when positive.
+        When positive, show a progress bar per training phase (epochs, best
+        validation loss, runs still training) and log each phase to stderr.
 
     Attributes
     ----------
@@ -232,7 +237,8 @@ class BiasedVAESynthesizer(SynthesizerMixin, BaseEstimator):
                 "bgm_components",
             )
         }
-        runner = VAERunner(self.encoder_.blocks_, {**params, "device": device}, rng)
+        params.update(device=device, verbose=self.verbose)
+        runner = VAERunner(self.encoder_.blocks_, params, rng)
         train, val = runner.split(self.encoder_.transform(frame))
         seed_runs = runner.train(train, val, self.n_seeds, phase="seed")
         self.init_state_ = self.bias_.initial_state(
