@@ -19,7 +19,13 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_default_options = {
+    "members": True,
+    "inherited-members": False,
+    # sklearn's generated metadata-routing setters cite sklearn's own glossary
+    "exclude-members": "set_fit_request, set_score_request, set_transform_request, "
+    "set_inverse_transform_request, set_sample_request",
+}
 numpydoc_show_class_members = False
 numpydoc_validation_checks = set()
 intersphinx_mapping = {

@@ -26,11 +26,11 @@ def as_frame(X):
     Raises
     ------
     ValueError
-        If ``X`` is not two-dimensional, has no rows or no columns, or a numeric
-        column holds ``inf``.
+        If ``X`` is not two-dimensional, has no rows or no columns, duplicated
+        column names, or a numeric column holds ``inf``.
     TypeError
-        If ``X`` is sparse, complex, or an object column holds values that are
-        neither strings nor numbers.
+        If ``X`` is sparse, complex, its column names mix types, or an object
+        column holds values that are neither strings nor numbers.
     """
     if hasattr(X, "toarray") or hasattr(X, "tocsr"):
         raise TypeError(
@@ -59,9 +59,27 @@ def as_frame(X):
             f"Found array with 0 sample(s) (shape=(0, {n_features})) while a "
             "minimum of 1 is required."
         )
+    duplicated = frame.columns[frame.columns.duplicated()]
+    if len(duplicated):
+        name = duplicated[0]
+        raise ValueError(
+            f"Column names must be unique: {name!r} appears "
+            f"{int((frame.columns == name).sum())} times. Rename the duplicates."
+        )
+    types = {"int" if _is_int(n) else type(n).__name__ for n in frame.columns}
+    if len(types) > 1 or not types <= {"str", "int"}:
+        raise TypeError(
+            "Column names must be all strings (or all integers, as an array's "
+            f"positions are); got names of types {sorted(types)}. Convert them, "
+            "e.g. X.columns = X.columns.astype(str)."
+        )
     for name, column in frame.items():
         _check_column(name, column)
     return frame
+
+
+def _is_int(name):
+    return isinstance(name, (int, np.integer)) and not isinstance(name, bool)
 
 
 def _check_column(name, column):

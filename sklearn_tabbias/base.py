@@ -17,6 +17,9 @@ __all__ = ["SynthesizerMixin"]
 
 logger = logging.getLogger("sklearn_tabbias")
 
+#: Rows generated and decoded at a time by ``sample``.
+SAMPLE_CHUNK = 65_536
+
 
 class SynthesizerMixin:
     """Mixin for estimators that learn a table and sample new rows from it.
@@ -93,7 +96,12 @@ class SynthesizerMixin:
         else:
             seed = check_random_state(random_state).randint(MAX_SEED)
             rng = np.random.default_rng(seed)
-        frame = self._sample(int(n_samples), rng)
+        n_samples = int(n_samples)
+        chunks = [
+            self._sample(min(SAMPLE_CHUNK, n_samples - start), rng)
+            for start in range(0, n_samples, SAMPLE_CHUNK)
+        ]  # decoded a chunk at a time: memory beyond the output stays bounded
+        frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
         if self._output_dtype is not None:
             return frame.to_numpy(dtype=self._output_dtype)
         return frame

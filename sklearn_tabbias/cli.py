@@ -20,7 +20,12 @@ from sklearn.model_selection import train_test_split
 
 from sklearn_tabbias.benchmark import add_arguments, run_from_args
 from sklearn_tabbias.datasets import load_breast_cancer
-from sklearn_tabbias.metrics import SmallSampleWarning, estimate_divergence, utility
+from sklearn_tabbias.metrics import (
+    SmallSampleWarning,
+    estimate_divergence,
+    privacy,
+    utility,
+)
 from sklearn_tabbias.metrics.utility import infer_task
 from sklearn_tabbias.synthesizers import BiasedCTGAN, BiasedVAESynthesizer
 
@@ -61,6 +66,7 @@ def demo(args):
             )
         print(estimate)
         print(utility(sample, test, target, real_train=train))
+        print(f"privacy: {privacy(sample, train, test)}")
     print(
         f"\nWith {len(test)} held-out rows the divergences are rough (paper App. A "
         "asks for thousands); compare the bias methods, not the absolute values."
@@ -171,14 +177,16 @@ def sample(args):
 
 
 def evaluate(args):
-    """JS/KL (with uncertainty) and utility of a synthetic table against real rows."""
+    """JS/KL (with uncertainty), utility and privacy of a synthetic table."""
     real = read_table(args.real, args.sep)
-    synthetic = read_table(args.synthetic, args.sep)
-    if list(synthetic.columns) != list(real.columns):
-        raise CommandError(
-            f"{args.synthetic} and {args.real} have different columns: "
-            f"{list(synthetic.columns)} vs {list(real.columns)}."
-        )
+    synthetic = _same_columns(
+        read_table(args.synthetic, args.sep), args.synthetic, real
+    )
+    train = None
+    if args.train is not None:
+        train = _same_columns(read_table(args.train, args.sep), args.train, real)
+    if args.target is not None:
+        _check_columns(real, [args.target], args.real)
     options = {
         k: getattr(args, k)
         for k in ("n_train", "n_eval", "n_repeats", "encoding", "random_state")
@@ -187,12 +195,19 @@ def evaluate(args):
     print(f"real: {len(real)} rows; synthetic: {len(synthetic)} rows")
     print(estimate_divergence(real, synthetic, **options))
     if args.target is not None:
-        _check_columns(real, [args.target], args.real)
-        train = None if args.train is None else read_table(args.train, args.sep)
-        if train is not None:
-            _check_columns(train, [args.target], args.train)
         print(utility(synthetic, real, args.target, real_train=train))
+    if train is not None:  # the real rows are the holdout the model never saw
+        print(f"privacy: {privacy(synthetic, train, real)}")
     return 0
+
+
+def _same_columns(frame, path, real):
+    if list(frame.columns) != list(real.columns):
+        raise CommandError(
+            f"{path} and the real table have different columns: "
+            f"{list(frame.columns)} vs {list(real.columns)}."
+        )
+    return frame
 
 
 def benchmark(args):
@@ -263,7 +278,11 @@ def build_parser():
     p.add_argument("real", help="CSV of real rows the model did not see")
     p.add_argument("synthetic", help="CSV of synthetic rows, same columns")
     p.add_argument("--target", default=None, help="target column for utility")
-    p.add_argument("--train", default=None, help="CSV of the real training rows")
+    p.add_argument(
+        "--train",
+        default=None,
+        help="CSV of the real training rows: utility reference and privacy check",
+    )
     p.add_argument("--n-train", type=int, default=skip, help="M rows per table")
     p.add_argument("--n-eval", type=int, default=skip, help="L rows per table")
     p.add_argument("--n-repeats", type=int, default=skip)

@@ -1,5 +1,6 @@
 """TabularEncoder: raw mixed-type tables to a numeric matrix and back."""
 
+import warnings
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
@@ -7,9 +8,11 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import (
     is_bool_dtype,
+    is_datetime64_any_dtype,
     is_integer_dtype,
     is_numeric_dtype,
     is_object_dtype,
+    is_timedelta64_dtype,
 )
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.preprocessing import QuantileTransformer, StandardScaler
@@ -84,6 +87,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
       ``max_integer_categories`` distinct values, and any column with two values
       plus NaN; one-hot, NaN is a category of its own.
     * ``"constant"``: a single value (or only NaN); no encoded column.
+
+    Datetime (also time-zone aware) and timedelta columns are numbers of their
+    unit's ticks, NaT a missing value; values of mixed types in an object column
+    are categories that keep their types. A column of strings with a different
+    value in every row (an identifier) triggers a warning: its values would be
+    reused.
 
     ``inverse_transform`` returns the exact input schema: column order and
     names, dtypes (integers are rounded and stay within the observed range,
@@ -211,6 +220,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
     def _fit_column(self, name, column, forced, rng):
         dtype = column.dtype
+        column = _as_numbers(column)
         if is_object_dtype(dtype):
             numeric = object_as_numeric(column)
             if numeric is not None:
@@ -231,6 +241,14 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if not forced and not few_integers and len(unique) > 2:
                 self._fit_continuous(spec, values, rng)
                 return spec
+        if not numeric and len(unique) == len(column) >= 20:
+            warnings.warn(
+                f"Column {name!r} has a different value in every row (an "
+                "identifier?): synthetic rows will reuse its values, which can "
+                "reveal training rows. Drop it before fitting.",
+                UserWarning,
+                stacklevel=4,
+            )
         if len(unique) + has_nan <= 1:
             spec.kind = "constant"
         elif len(unique) == 2 and not has_nan:
@@ -290,17 +308,17 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        Z : ndarray of shape (n_samples, n_features_out_), dtype float32
-            The encoded table: scaled values for continuous parts (0 where the
-            row is in a discrete state), one-hot categories and states, 0/1 for
-            binary columns.
+        Z : ndarray of shape (n_samples, n_out), dtype float32
+            The encoded table, ``n_out = n_features_out_`` columns: scaled
+            values for continuous parts (0 where the row is in a discrete
+            state), one-hot categories and states, 0/1 for binary columns.
         """
         check_is_fitted(self)
         frame = self._check_same_columns(as_frame(X))
         Z = np.zeros((len(frame), self.n_features_out_), dtype=np.float32)
         for block in self.blocks_:
             spec = self.columns_[block.column]
-            column = frame.iloc[:, block.column]
+            column = _as_numbers(frame.iloc[:, block.column])
             if spec.kind == "continuous":
                 self._transform_continuous(spec, column, block, Z)
             else:
@@ -373,10 +391,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        Z : array-like of shape (n_samples, n_features_out_)
-            Encoded rows, e.g. sampled from a model. Categorical and state blocks
-            may hold one-hot rows or probabilities (the largest wins); binary
-            columns are 1 above 0.5.
+        Z : array-like of shape (n_samples, n_out)
+            Encoded rows (``n_out = n_features_out_``), e.g. sampled from a
+            model. Categorical and state blocks may hold one-hot rows or
+            probabilities (the largest wins); binary columns are 1 above 0.5.
 
         Returns
         -------
@@ -486,7 +504,8 @@ def _sorted_values(unique):
     try:
         return np.asarray(sorted(unique), dtype=object)
     except TypeError:
-        return np.asarray(sorted(unique, key=lambda v: (type(v).__name__, str(v))))
+        ordered = sorted(unique, key=lambda v: (type(v).__name__, str(v)))
+        return np.asarray(ordered, dtype=object)  # mixed types stay as they are
 
 
 def _take(values, codes):
@@ -498,9 +517,40 @@ def _take(values, codes):
     return out
 
 
+def _is_temporal(dtype):
+    return is_datetime64_any_dtype(dtype) or is_timedelta64_dtype(dtype)
+
+
+def _as_numbers(column):
+    """Datetime and timedelta columns as float ticks of their unit (NaT as NaN).
+
+    Other columns are returned as they are. Ticks above 2**53 (nanosecond
+    timestamps) keep about 0.2 microsecond precision.
+    """
+    if not _is_temporal(column.dtype):
+        return column
+    ticks = column.array.asi8.astype("float64")
+    ticks[column.isna().to_numpy()] = np.nan
+    return pd.Series(ticks, index=column.index, name=column.name)
+
+
+def _from_numbers(values, dtype):
+    """Float ticks back to a datetime or timedelta Series of ``dtype``."""
+    ticks = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+    ticks = ticks.round().astype("Int64")
+    if is_timedelta64_dtype(dtype):
+        return pd.to_timedelta(ticks, unit=np.datetime_data(dtype)[0]).astype(dtype)
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        stamps = pd.to_datetime(ticks, unit=dtype.unit, utc=True)
+        return stamps.dt.tz_convert(dtype.tz).astype(dtype)
+    return pd.to_datetime(ticks, unit=np.datetime_data(dtype)[0]).astype(dtype)
+
+
 def _restore_dtype(spec, values):
     """Decoded values as a Series of the column's original dtype."""
     dtype = spec.dtype
+    if _is_temporal(dtype):
+        return _from_numbers(values, dtype)
     if isinstance(dtype, pd.CategoricalDtype):
         return pd.Series(
             pd.Categorical(values, categories=dtype.categories, ordered=dtype.ordered)

@@ -1,5 +1,6 @@
 """A Pipeline that can sample: sklearn's Pipeline plus ``sample(n_samples)``."""
 
+import pandas as pd
 from sklearn import pipeline as sk_pipeline
 from sklearn.utils.metaestimators import available_if
 
@@ -46,8 +47,9 @@ class Pipeline(sk_pipeline.Pipeline):
 
         Returns
         -------
-        X_synthetic : array-like of shape (n_samples, n_features)
-            Rows in the space of the data given to ``fit``.
+        X_synthetic : DataFrame or ndarray of shape (n_samples, n_features)
+            Rows in the space of the data given to ``fit``; a DataFrame with
+            its column names when ``fit`` got a DataFrame.
 
         Raises
         ------
@@ -68,6 +70,9 @@ class Pipeline(sk_pipeline.Pipeline):
         rows = self._final_estimator.sample(n_samples, random_state=random_state)
         for _, step in reversed(steps):
             rows = step.inverse_transform(rows)
+        names = getattr(self, "feature_names_in_", None)
+        if names is not None and not isinstance(rows, pd.DataFrame):
+            rows = pd.DataFrame(rows, columns=names)  # fitted on a DataFrame
         return rows
 
 

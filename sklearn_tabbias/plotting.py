@@ -214,7 +214,7 @@ class MarginalsDisplay:
 
 
 class CorrelationDifferenceDisplay:
-    """Heat map of |corr(real) - corr(synthetic)| over every pair of columns.
+    """Heat map of the absolute difference of real and synthetic correlations.
 
     Columns are coded as numbers first (discrete levels by their order in the
     real table, NaN as its own code) and compared with Spearman's rank

@@ -142,3 +142,22 @@ def test_sample_rejects_a_model_that_is_not_a_synthesizer(tmp_path, capsys):
     joblib.dump(StandardScaler(), path)
     assert main(["sample", str(path), "-n", "3", "-o", str(tmp_path / "x.csv")]) == 2
     assert "holds a StandardScaler, not a synthesizer" in capsys.readouterr().err
+
+
+def test_evaluate_reports_privacy_with_train(tmp_path, adult300, capsys):
+    real, train = tmp_path / "real.csv", tmp_path / "train.csv"
+    adult300.tail(150).to_csv(real, index=False)
+    adult300.head(150).to_csv(train, index=False)
+    synthetic = tmp_path / "copy.csv"
+    adult300.head(150).to_csv(synthetic, index=False)  # a "synthesizer" that copies
+    argv = ["evaluate", str(real), str(synthetic), "--n-train", "40", "--n-eval", "10"]
+    assert main([*argv, "--train", str(train)]) == 0
+    out = capsys.readouterr().out
+    assert "privacy: DCR ratio 0.000" in out and "synthetic 100.00%" in out
+    assert main(argv) == 0 and "privacy" not in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"a": [1, 2]}).to_csv(bad, index=False)
+    assert main([*argv, "--train", str(bad)]) == 2
+    assert (
+        "bad.csv and the real table have different columns" in capsys.readouterr().err
+    )

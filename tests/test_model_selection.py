@@ -3,6 +3,7 @@
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import TINY
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -96,6 +97,17 @@ def test_pipeline_samples_in_the_original_space():
     np.testing.assert_allclose(sample, pipe[0].inverse_transform(inner))
     assert sample[:, 1].min() > 700 and sample[:, 1].max() < 1300
     assert abs(np.median(sample[:, 0]) - np.median(X[:, 0])) < 0.5 * np.median(X[:, 0])
+
+
+def test_pipeline_fitted_on_a_frame_samples_a_frame():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.lognormal(8, 1, 200), "b": rng.normal(0, 1, 200)})
+    pipe = make_pipeline(
+        QuantileTransformer(n_quantiles=100),
+        BiasedVAESynthesizer(bias="none", random_state=0, **TINY),
+    ).fit(X)
+    sample = pipe.sample(20, random_state=0)
+    assert isinstance(sample, pd.DataFrame) and list(sample.columns) == ["a", "b"]
 
 
 def test_pipeline_sample_needs_invertible_steps_and_a_sampler():

@@ -172,7 +172,9 @@ class SDVPeer:
         if self.kind != "GaussianCopula":
             params = {"enable_gpu": False, **params}
         self.model_ = cls(metadata, **params)
-        self.model_.fit({"table": X})
+        with warnings.catch_warnings():  # SDV's advice to save the metadata
+            warnings.filterwarnings("ignore", "We strongly recommend saving")
+            self.model_.fit({"table": X})
         return self
 
     def sample(self, n_samples, random_state=None):
@@ -262,10 +264,10 @@ def _cell_path(out, cell):
     return out / "cells" / f"{name}-{cell['seed']}.json".replace(" ", "_")
 
 
-def _work(cell, settings, data_home, out):
+def _work(cell, settings, data_home, out, commit):
     table = load_table(cell["dataset"], cell["route"], settings, data_home)
     record = run_cell(cell, table, settings)
-    record.update(settings=settings.name, commit=_commit())
+    record.update(settings=settings.name, commit=commit)
     path = _cell_path(out, cell)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1))
@@ -273,9 +275,10 @@ def _work(cell, settings, data_home, out):
 
 
 def _commit():
+    """The code's commit, "+dirty" when files differ from it (read at the start)."""
     try:
         return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
+            ["git", "describe", "--always", "--dirty=+dirty", "--abbrev=7"],
             capture_output=True,
             text=True,
             check=True,
@@ -312,8 +315,9 @@ def run(dataset_routes, models, settings, out, data_home=None, n_jobs=1, progres
     out = Path(out)
     cells = cells_for(dataset_routes, models, settings)
     todo = [c for c in cells if not _cell_path(out, c).exists()]
+    commit = _commit()
     jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-        delayed(_work)(c, settings, data_home, out) for c in todo
+        delayed(_work)(c, settings, data_home, out, commit) for c in todo
     )
     if progress and todo:
         from tqdm.auto import tqdm

@@ -237,7 +237,14 @@ def report(records, command, plot_path=None, plot_name=None):
                     "",
                     f"### M={m}, L={n_eval}, {encoding} features (utility: {metric})",
                     "",
-                    divergence_table(frame, dataset, route, m, encoding, paper),
+                    divergence_table(
+                        frame,
+                        dataset,
+                        route,
+                        m,
+                        encoding,
+                        paper if encoding == "ordinal" else {},  # theirs: ordinal
+                    ),
                 ]
         m, n_eval = sizes[0]
         n_small = _pick(frame, scenario="Low data")["n_train_rows"].iloc[0]

@@ -1,19 +1,23 @@
-"""Validation metrics: divergences, utility, and scorers for model selection."""
+"""Validation metrics: divergences, utility, privacy, and scorers."""
 
 from sklearn_tabbias.metrics.divergence import (
     DivergenceEstimate,
     SmallSampleWarning,
     estimate_divergence,
 )
+from sklearn_tabbias.metrics.privacy import PrivacyResult, PrivacyScorer, privacy
 from sklearn_tabbias.metrics.scorers import DivergenceScorer, UtilityScorer
 from sklearn_tabbias.metrics.utility import UtilityResult, utility
 
 __all__ = [
     "DivergenceEstimate",
     "DivergenceScorer",
+    "PrivacyResult",
+    "PrivacyScorer",
     "SmallSampleWarning",
     "UtilityResult",
     "UtilityScorer",
     "estimate_divergence",
+    "privacy",
     "utility",
 ]

@@ -19,6 +19,13 @@ class _SamplingScorer:
     """Shared part: draw a seeded synthetic sample the size of ``X``."""
 
     def _sample(self, estimator, X):
+        fitted = getattr(estimator, "feature_names_in_", None)
+        columns = list(getattr(X, "columns", []))
+        if fitted is not None and columns and columns != list(fitted):
+            raise ValueError(
+                f"{type(self).__name__}: X has the columns {columns}, but the "
+                f"synthesizer was fitted on {list(fitted)}."
+            )
         n_samples = len(X) if self.n_samples is None else self.n_samples
         return estimator.sample(n_samples, random_state=self.random_state)
 

@@ -71,3 +71,12 @@ class TorchPickleMixin:
 
 def _is_fitted_attribute(name):
     return name == "_runner" or (name.endswith("_") and not name.startswith("__"))
+
+
+def check_varying(encoder):
+    """Raise a clear error when every column of the fitted table is constant."""
+    if all(kind == "constant" for kind in encoder.kinds_.values()):
+        raise ValueError(
+            f"Every column of X is constant (or all NaN): {list(encoder.kinds_)}; "
+            "there is nothing to learn. Give at least one column that varies."
+        )

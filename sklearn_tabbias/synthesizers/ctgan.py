@@ -17,6 +17,7 @@ from sklearn_tabbias.synthesizers._common import (
     COMMON_CONSTRAINTS,
     TorchPickleMixin,
     check_device,
+    check_varying,
 )
 from sklearn_tabbias.synthesizers._ctgan_runner import CTGANRunner
 
@@ -201,6 +202,7 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
             categorical_features=self.categorical_features,
             random_state=rng.randint(MAX_SEED),
         ).fit(frame)
+        check_varying(self.schema_)
         prepared, discrete = _prepare(frame, self.schema_)
         self.batch_size_, self.pac_ = self._batch_and_pac(len(frame))
         params = {

@@ -13,6 +13,7 @@ from sklearn_tabbias.synthesizers._common import (
     COMMON_CONSTRAINTS,
     TorchPickleMixin,
     check_device,
+    check_varying,
 )
 from sklearn_tabbias.synthesizers._vae_runner import VAERunner
 
@@ -218,12 +219,18 @@ class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         return BIAS_METHODS[self.bias]()
 
     def _fit(self, frame, rng):
+        if len(frame) < 3:
+            raise ValueError(
+                f"BiasedVAESynthesizer needs at least 3 rows (2 to train, 1 to "
+                f"validate), got {len(frame)}."
+            )
         device = check_device(self.device)
         self.bias_ = self._bias_method()
         self.encoder_ = TabularEncoder(
             categorical_features=self.categorical_features,
             random_state=rng.randint(MAX_SEED),
         ).fit(frame)
+        check_varying(self.encoder_)
         params = {
             name: getattr(self, name)
             for name in (
