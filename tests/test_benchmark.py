@@ -149,3 +149,24 @@ def test_cell_file_is_json(tmp_path):
     path.parent.mkdir()
     path.write_text(json.dumps({"x": 1}))
     assert json.loads(path.read_text()) == {"x": 1}
+
+
+def test_cached_only_reports_what_is_there(tmp_path, monkeypatch, capsys):
+    cell = dict(dataset="adult", route="a", model="VAE", scenario="AVG", seed=0)
+    path = cells._cell_path(tmp_path, cell)
+    path.parent.mkdir()
+    path.write_text(json.dumps(_record("AVG", 0.2, 0.5)))
+    monkeypatch.setattr(cells, "run_cell", lambda *a: pytest.fail("ran a cell"))
+    records = cells.run(
+        {"adult": ("a", "b")},
+        ["VAE"],
+        cells.SETTINGS["full"],
+        tmp_path,
+        progress=False,
+        cached_only=True,
+    )
+    assert [r["scenario"] for r in records] == ["AVG"]
+    empty = tmp_path / "empty"
+    argv = ["benchmark", "--cached-only", "--datasets", "king", "--out", str(empty)]
+    assert cli.main(argv) == 2
+    assert "No cached cells" in capsys.readouterr().out

@@ -69,6 +69,11 @@ def add_arguments(parser):
         help="Markdown file to write the tables into (a plot goes beside it)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="run nothing; report the cells already in the cache (a partial run)",
+    )
 
 
 def run_from_args(args, command):
@@ -91,7 +96,11 @@ def run_from_args(args, command):
         data_home=args.data_home,
         n_jobs=args.n_jobs,
         progress=not args.no_progress,
+        cached_only=args.cached_only,
     )
+    if not records:
+        print(f"No cached cells in {out} for this selection.")
+        return 2
     print(summary(records))
     if args.report is not None:
         plot = args.report.with_name(args.report.stem + "_js.png")

@@ -288,7 +288,16 @@ def _commit():
         return "unknown"
 
 
-def run(dataset_routes, models, settings, out, data_home=None, n_jobs=1, progress=True):
+def run(
+    dataset_routes,
+    models,
+    settings,
+    out,
+    data_home=None,
+    n_jobs=1,
+    progress=True,
+    cached_only=False,
+):
     """Run every missing cell (``n_jobs`` in parallel) and return all records.
 
     Parameters
@@ -307,6 +316,8 @@ def run(dataset_routes, models, settings, out, data_home=None, n_jobs=1, progres
         Cells run in parallel (joblib).
     progress : bool, default=True
         Show a progress bar over the cells.
+    cached_only : bool, default=False
+        Run nothing: return the records of the cells already in the cache.
 
     Returns
     -------
@@ -315,6 +326,9 @@ def run(dataset_routes, models, settings, out, data_home=None, n_jobs=1, progres
     out = Path(out)
     cells = cells_for(dataset_routes, models, settings)
     todo = [c for c in cells if not _cell_path(out, c).exists()]
+    if cached_only:
+        cells = [c for c in cells if c not in todo]
+        todo = []
     commit = _commit()
     jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
         delayed(_work)(c, settings, data_home, out, commit) for c in todo
