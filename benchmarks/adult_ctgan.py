@@ -7,18 +7,16 @@ trained on the sample. Run: ``OMP_NUM_THREADS=1 python benchmarks/adult_ctgan.py
 """
 
 import argparse
-import os
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 
 from sklearn_tabbias import BiasedCTGAN
+from sklearn_tabbias.datasets import fetch_adult
 from sklearn_tabbias.metrics import estimate_divergence, utility
 
-DATA = Path(os.environ.get("SKLEARN_TABBIAS_DATA", "../shared/datasets"))
 PAPER = {  # Table 1 (a), CTGAN: JS, KL, synthetic accuracy (real 0.775)
     "none": (0.742, 2.454, 0.682),
     "pretrain": (0.565, 1.665, 0.689),
@@ -26,9 +24,7 @@ PAPER = {  # Table 1 (a), CTGAN: JS, KL, synthetic accuracy (real 0.775)
 
 
 def load():
-    table = pd.read_csv(
-        DATA / "adult" / "raw_uci" / "adult.csv", skipinitialspace=True, na_values="?"
-    )
+    table = fetch_adult()[0]
     train = table.sample(300, random_state=0)
     rest = table.drop(index=train.index).sample(8500, random_state=1)
     return train.reset_index(drop=True), rest.reset_index(drop=True)

@@ -8,16 +8,12 @@ the paper's MLP. Run: ``OMP_NUM_THREADS=1 python benchmarks/adult_divergence.py`
 """
 
 import argparse
-import os
 import time
-from pathlib import Path
-
-import pandas as pd
 
 from sklearn_tabbias import BiasedVAESynthesizer
+from sklearn_tabbias.datasets import fetch_adult
 from sklearn_tabbias.metrics import estimate_divergence, utility
 
-DATA = Path(os.environ.get("SKLEARN_TABBIAS_DATA", "../shared/datasets"))
 PAPER = {  # Table 1 (a), VAE: JS, KL, synthetic accuracy; real accuracy 0.775
     "none": (0.420, 1.014, 0.673),
     "avg": (0.163, 0.391, 0.728),
@@ -30,9 +26,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--n-jobs", type=int, default=2)
     args = parser.parse_args()
-    table = pd.read_csv(
-        DATA / "adult" / "raw_uci" / "adult.csv", skipinitialspace=True, na_values="?"
-    )
+    table = fetch_adult()[0]
     train = table.sample(300, random_state=0)
     rest = table.drop(index=train.index).sample(8500, random_state=1)
     train = train.reset_index(drop=True)

@@ -13,24 +13,19 @@ Run with ``OMP_NUM_THREADS=1 python benchmarks/speed.py``; set
 """
 
 import argparse
-import os
 import resource
 import statistics
 import time
-from pathlib import Path
 
 import pandas as pd
 import torch
 
 from sklearn_tabbias import BiasedVAESynthesizer
-
-DATA = Path(os.environ.get("SKLEARN_TABBIAS_DATA", "../shared/datasets"))
+from sklearn_tabbias.datasets import fetch_adult
 
 
 def load_adult(n_rows, seed=0):
-    frame = pd.read_csv(
-        DATA / "adult" / "raw_uci" / "adult.csv", skipinitialspace=True, na_values="?"
-    )
+    frame = fetch_adult()[0]
     replace = n_rows > len(frame)
     return frame.sample(n_rows, replace=replace, random_state=seed).reset_index(
         drop=True

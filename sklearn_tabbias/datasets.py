@@ -131,8 +131,8 @@ def get_data_home(data_home=None):
     Examples
     --------
     >>> from sklearn_tabbias.datasets import get_data_home
-    >>> str(get_data_home("/tmp/tables"))
-    '/tmp/tables'
+    >>> get_data_home("tables").name
+    'tables'
     """
     if data_home is None:
         data_home = os.environ.get(DATA_HOME_ENV, "~/sklearn_tabbias_data")

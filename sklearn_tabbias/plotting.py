@@ -8,10 +8,9 @@ is an optional dependency: ``pip install sklearn-tabbias[plot]``.
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from sklearn_tabbias._validation import as_frame
-from sklearn_tabbias.metrics.utility import MAX_CLASSES
+from sklearn_tabbias.metrics.utility import infer_task
 
 __all__ = ["CorrelationDifferenceDisplay", "MarginalsDisplay", "TrainingCurvesDisplay"]
 
@@ -43,10 +42,8 @@ def _grid(n_panels, n_cols, panel_size=(3.2, 2.4)):
 
 
 def _is_discrete(column):
-    if not is_numeric_dtype(column.dtype) or is_bool_dtype(column.dtype):
-        return True
-    values = column.dropna()
-    return bool(np.all(np.mod(values, 1) == 0) and values.nunique() <= MAX_CLASSES)
+    """Drawn as level shares: the columns the utility metric treats as classes."""
+    return infer_task(column) == "classification"
 
 
 def _sample_like(estimator, X, n_samples, random_state):

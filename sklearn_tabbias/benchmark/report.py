@@ -231,8 +231,9 @@ def report(records, command, plot_path=None, plot_name=None):
         parts += ["", f"## {dataset.capitalize()}, {ROUTE_NAMES[route]}"]
         cells = _pick(frame, dataset=dataset, route=route)
         metric = cells["utility_metric"].iloc[0]
+        route_encodings = list(dict.fromkeys(cells["encoding"]))
         for m, n_eval in sizes:
-            for encoding in dict.fromkeys(cells["encoding"]):
+            for encoding in route_encodings:
                 parts += [
                     "",
                     f"### M={m}, L={n_eval}, {encoding} features (utility: {metric})",
@@ -252,9 +253,7 @@ def report(records, command, plot_path=None, plot_name=None):
             "",
             f"### Peers at N={n_small} (M={m}, L={n_eval})",
             "",
-            peers_table(
-                frame, dataset, route, m, list(dict.fromkeys(cells["encoding"]))
-            ),
+            peers_table(frame, dataset, route, m, route_encodings),
             "",
             "### Fit times (2 cores, CPU); the paper's Table C.5 used 32 cores "
             "and a GPU for CTGAN",
