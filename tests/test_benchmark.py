@@ -2,6 +2,7 @@ import dataclasses
 import json
 
 import pytest
+import torch
 from conftest import DATA_HOME
 
 from sklearn_tabbias import cli
@@ -170,3 +171,37 @@ def test_cached_only_reports_what_is_there(tmp_path, monkeypatch, capsys):
     argv = ["benchmark", "--cached-only", "--datasets", "king", "--out", str(empty)]
     assert cli.main(argv) == 2
     assert "No cached cells" in capsys.readouterr().out
+
+
+def test_cells_to_verify_picks_the_cheapest_per_commit_and_model():
+    records = [
+        dict(_record("Low data", 0.1, 0.1), fit_seconds=s, commit=c, scenario=n)
+        for c, s, n in [("a1", 5.0, "AVG"), ("a1", 2.0, "Low data"), ("b2", 9.0, "DRS")]
+    ]
+    chosen = cells.cells_to_verify(records)
+    assert [(r["commit"], r["scenario"]) for r in chosen] == [
+        ("a1", "Low data"),
+        ("b2", "DRS"),
+    ]
+    assert cells.cell_name(chosen[0]) == "adult-a-VAE-Low_data-0"
+
+
+@needs_data
+def test_verify_reruns_cells_and_finds_changed_numbers(tmp_path, monkeypatch):
+    monkeypatch.setitem(cells.MODELS, "VAE", ["Low data"])
+    records = cells.run(
+        {"adult": ("b",)},
+        ["VAE", "SDV GaussianCopula", "SDV TVAE"],
+        TINY,
+        tmp_path,
+        data_home=DATA_HOME,
+        progress=False,
+    )
+    torch_state = torch.get_rng_state()
+    results = cells.verify(records, TINY, data_home=DATA_HOME)
+    assert [r["max_abs_diff"] for r in results] == [0.0, 0.0, 0.0]
+    assert torch.equal(torch.get_rng_state(), torch_state)  # SDV seeded locally
+    records[0]["divergence"][0]["kl"] += 0.25
+    records[1]["utility_real"] -= 0.5
+    results = cells.verify(records, TINY, data_home=DATA_HOME)
+    assert [r["max_abs_diff"] for r in results] == pytest.approx([0.25, 0.5, 0.0])

@@ -3,6 +3,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from conftest import DATA_HOME
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LinearRegression
@@ -65,6 +66,24 @@ def test_estimate_is_reproducible_and_reports_its_setting(adult2000):
     assert "HistGradientBoostingClassifier" in text
     low, high = a.interval("js")
     assert low <= a.mean("js") <= high
+
+
+def test_default_discriminator_and_utility_leave_global_random_state_alone(
+    adult2000,
+):
+    before = (np.random.get_state()[1].copy(), torch.get_rng_state())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallSampleWarning)
+        estimate_divergence(
+            adult2000.iloc[:300],
+            adult2000.iloc[300:600],
+            n_train=100,
+            n_eval=50,
+            random_state=0,
+        )
+    utility(adult2000.iloc[:300], adult2000.iloc[300:600], "income")
+    np.testing.assert_array_equal(before[0], np.random.get_state()[1])
+    assert torch.equal(before[1], torch.get_rng_state())
 
 
 def test_small_sizes_warn_and_too_small_tables_raise(adult2000):

@@ -10,11 +10,22 @@ import shlex
 import sys
 from pathlib import Path
 
-from sklearn_tabbias.benchmark.cells import MODELS, ROUTES, SETTINGS, run
+from sklearn_tabbias.benchmark.cells import (
+    MODELS,
+    ROUTES,
+    SETTINGS,
+    cell_name,
+    cells_to_verify,
+    run,
+    verify,
+)
 from sklearn_tabbias.benchmark.report import report as markdown_report
 from sklearn_tabbias.benchmark.report import summary, write_into
 
 __all__ = ["add_arguments", "main", "run", "run_from_args"]
+
+#: Largest difference ``--verify`` accepts between a re-run and its cached cell.
+VERIFY_TOLERANCE = 1e-9
 
 
 def add_arguments(parser):
@@ -74,6 +85,12 @@ def add_arguments(parser):
         action="store_true",
         help="run nothing; report the cells already in the cache (a partial run)",
     )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="run the cheapest cached cell of each (commit, model) again and "
+        "compare its numbers with the cache; exit 1 when they differ",
+    )
 
 
 def run_from_args(args, command):
@@ -96,11 +113,13 @@ def run_from_args(args, command):
         data_home=args.data_home,
         n_jobs=args.n_jobs,
         progress=not args.no_progress,
-        cached_only=args.cached_only,
+        cached_only=args.cached_only or args.verify,
     )
     if not records:
         print(f"No cached cells in {out} for this selection.")
         return 2
+    if args.verify:
+        return _verify(records, settings, args)
     print(summary(records))
     if args.report is not None:
         plot = args.report.with_name(args.report.stem + "_js.png")
@@ -110,6 +129,19 @@ def run_from_args(args, command):
         write_into(args.report, markdown)
         print(f"wrote {args.report} and {plot}")
     return 0
+
+
+def _verify(records, settings, args):
+    results = verify(
+        cells_to_verify(records), settings, data_home=args.data_home, n_jobs=args.n_jobs
+    )
+    for r in results:
+        same = "same" if r["max_abs_diff"] <= VERIFY_TOLERANCE else "DIFFERENT"
+        print(
+            f"{cell_name(r)} (commit {r['commit']}): max |diff| "
+            f"{r['max_abs_diff']:.3g} -> {same}"
+        )
+    return int(any(r["max_abs_diff"] > VERIFY_TOLERANCE for r in results))
 
 
 def main(argv=None):

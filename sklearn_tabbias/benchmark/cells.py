@@ -32,6 +32,7 @@ from joblib import Parallel, delayed
 from sklearn_tabbias import datasets
 from sklearn_tabbias.metrics import SmallSampleWarning, estimate_divergence, utility
 from sklearn_tabbias.synthesizers import BiasedCTGAN, BiasedVAESynthesizer
+from sklearn_tabbias.synthesizers._ctgan_runner import seeded_globals
 
 #: Scenario -> (bias, training rows); the paper's six VAE and three CTGAN rows.
 SCENARIOS = {
@@ -56,6 +57,8 @@ ROUTES = {
     "news": ("a",),
     "intrusion": ("a",),
 }
+#: What identifies a cell (its cache file name is made of these).
+CELL_KEYS = ("dataset", "route", "model", "scenario", "seed")
 #: The paper's latent dimensions (§3.3); 10 elsewhere.
 LATENT_DIM = {"king": 15, "news": 20}
 _FETCH = {
@@ -152,15 +155,22 @@ def load_table(dataset, route, settings, data_home=None):
 
 
 class SDVPeer:
-    """An SDV single-table synthesizer with our fit/sample calls."""
+    """An SDV single-table synthesizer with our fit/sample calls.
 
-    def __init__(self, kind, categorical_features=None, **params):
+    SDV draws from numpy's and torch's global generators when it fits (and
+    seeds its sampling with a fixed seed of its own); ``random_state`` seeds
+    them for the fit and puts the caller's state back afterwards, so a peer's
+    cell reproduces.
+    """
+
+    def __init__(self, kind, categorical_features=None, random_state=0, **params):
         self.kind = kind
         self.categorical_features = categorical_features
+        self.random_state = random_state
         self.params = params
 
     def fit(self, X):
-        """Detect metadata (declaring the categorical columns) and fit."""
+        """Detect metadata (declaring the categorical columns) and fit, seeded."""
         from sdv import single_table
         from sdv.metadata import Metadata
 
@@ -171,9 +181,10 @@ class SDVPeer:
         params = {} if self.kind == "GaussianCopula" else self.params
         if self.kind != "GaussianCopula":
             params = {"enable_gpu": False, **params}
-        self.model_ = cls(metadata, **params)
-        with warnings.catch_warnings():  # SDV's advice to save the metadata
+        with warnings.catch_warnings(), seeded_globals(self.random_state):
+            # SDV's advice to save the metadata
             warnings.filterwarnings("ignore", "We strongly recommend saving")
+            self.model_ = cls(metadata, **params)
             self.model_.fit({"table": X})
         return self
 
@@ -202,7 +213,7 @@ def make_model(cell, settings, table):
             bias=bias, random_state=seed, categorical_features=cats, **settings.ctgan
         )
     kind = model.removeprefix("SDV ")
-    return SDVPeer(kind, categorical_features=cats, **settings.sdv)
+    return SDVPeer(kind, categorical_features=cats, random_state=seed, **settings.sdv)
 
 
 def run_cell(cell, table, settings):
@@ -259,9 +270,13 @@ def cells_for(dataset_routes, models, settings):
     ]
 
 
+def cell_name(cell):
+    """A cell's name, e.g. ``adult-a-VAE-Low_data-0`` (its cache file's stem)."""
+    return "-".join(str(cell[k]) for k in CELL_KEYS).replace(" ", "_")
+
+
 def _cell_path(out, cell):
-    name = "-".join(str(cell[k]) for k in ("dataset", "route", "model", "scenario"))
-    return out / "cells" / f"{name}-{cell['seed']}.json".replace(" ", "_")
+    return out / "cells" / f"{cell_name(cell)}.json"
 
 
 def _work(cell, settings, data_home, out, commit):
@@ -340,6 +355,82 @@ def run(
     for _ in jobs:
         pass
     return [json.loads(_cell_path(out, c).read_text()) for c in cells]
+
+
+def scores(record):
+    """The numbers a cell measured (everything but its fit time), flat."""
+    flat = {
+        f"{d['encoding']} M={d['M']} L={d['L']} {metric}": d[metric]
+        for d in record["divergence"]
+        for metric in ("js", "kl")
+    }
+    flat.update(
+        utility_synthetic=record["utility_synthetic"],
+        utility_real=record["utility_real"],
+    )
+    return flat
+
+
+def cells_to_verify(records):
+    """The cheapest cached cell of each (commit, model): one re-run per code version.
+
+    Parameters
+    ----------
+    records : list of dict
+        Cached cell records.
+
+    Returns
+    -------
+    records : list of dict
+        One record per (commit, model), the one with the shortest fit.
+    """
+    cheapest = {}
+    for record in records:
+        key = (record["commit"], record["model"])
+        if key not in cheapest or record["fit_seconds"] < cheapest[key]["fit_seconds"]:
+            cheapest[key] = record
+    return list(cheapest.values())
+
+
+def _rerun(record, settings, data_home):
+    cell = {k: record[k] for k in CELL_KEYS}
+    table = load_table(cell["dataset"], cell["route"], settings, data_home)
+    old, new = scores(record), scores(run_cell(cell, table, settings))
+    if old.keys() != new.keys():
+        return dict(cell, commit=record["commit"], max_abs_diff=float("inf"))
+    diff = max(abs(new[k] - old[k]) for k in old)
+    return dict(cell, commit=record["commit"], max_abs_diff=diff)
+
+
+def verify(records, settings, data_home=None, n_jobs=1):
+    """Run cached cells again with this code and compare their numbers.
+
+    A cell is seeded end to end (synthesizer, sample, discriminator, utility
+    model), so on the same machine and thread count a re-run that gives the
+    cached numbers shows that the code which wrote the cell and this code
+    compute the same thing.
+
+    Parameters
+    ----------
+    records : list of dict
+        Cached cell records to run again (e.g. from :func:`cells_to_verify`).
+    settings : Settings
+        The sizes the records were made with.
+    data_home : path-like, optional
+        Data folder for the fetchers.
+    n_jobs : int, default=1
+        Cells run in parallel (joblib).
+
+    Returns
+    -------
+    results : list of dict
+        Per record: its cell keys, its commit and ``max_abs_diff``, the largest
+        absolute difference over its JS, KL and utility values (inf when the
+        re-run measured other settings).
+    """
+    return Parallel(n_jobs=n_jobs)(
+        delayed(_rerun)(record, settings, data_home) for record in records
+    )
 
 
 def results_frame(records):

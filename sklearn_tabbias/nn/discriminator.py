@@ -93,15 +93,18 @@ class DiscriminatorMLP(nn.Module):
         super().__init__()
         generator = torch.Generator().manual_seed(int(seed))
         layers, width = [], n_inputs
-        for units in hidden:
-            layers += [
-                nn.Linear(width, units),
-                nn.BatchNorm1d(units),
-                nn.LeakyReLU(0.2),
-                _SeededDropout(dropout, generator),
-            ]
-            width = units
-        layers.append(nn.Linear(width, 1))
+        # nn.Linear draws its default init from the global generator: keep the
+        # caller's global state (the seeded init below replaces those weights)
+        with torch.random.fork_rng(devices=[]):
+            for units in hidden:
+                layers += [
+                    nn.Linear(width, units),
+                    nn.BatchNorm1d(units),
+                    nn.LeakyReLU(0.2),
+                    _SeededDropout(dropout, generator),
+                ]
+                width = units
+            layers.append(nn.Linear(width, 1))
         self.layers = nn.Sequential(*layers)
         with torch.no_grad():
             for layer in self.layers:
@@ -275,6 +278,10 @@ class MLPDiscriminator(ClassifierMixin, BaseEstimator):
             iterator_train__batch_size=None,
             iterator_valid__sampler=valid_batches,
             iterator_valid__batch_size=None,
+            # DataLoader draws a worker base seed from the global generator
+            # unless it has its own (no workers here: the draw is its only use)
+            iterator_train__generator=torch.Generator(),
+            iterator_valid__generator=torch.Generator(),
             callbacks=callbacks,
             device=self.device,
             verbose=0,

@@ -29,7 +29,17 @@ logger = logging.getLogger("sklearn_tabbias")
 
 
 def _keep_nothing(state):
-    """Callback for ``set_random_states``: the runner keeps its own seeds."""
+    """Callback for ``set_random_states``: the caller keeps its own seeds."""
+
+
+def seeded_globals(seed):
+    """A context that seeds numpy's and torch's global generators with ``seed``.
+
+    For code that draws from the global generators (ctgan, SDV): the caller's
+    global state comes back when the context ends.
+    """
+    states = (np.random.RandomState(seed), torch.Generator().manual_seed(seed))
+    return set_random_states(states, _keep_nothing)
 
 
 class CTGANRunner:
@@ -75,9 +85,7 @@ class CTGANRunner:
         self.real_sampler = self.sampler(self.real)
 
     def _seeded(self):
-        seed = int(self.rng.randint(MAX_SEED))
-        states = (np.random.RandomState(seed), torch.Generator().manual_seed(seed))
-        return set_random_states(states, _keep_nothing)
+        return seeded_globals(int(self.rng.randint(MAX_SEED)))
 
     def encode(self, table):
         """Transform prepared rows with the transformer fitted on the real rows."""
