@@ -67,6 +67,16 @@ def test_paper_gains_match_the_papers_table_2():
     assert rows["king (paper)"][("MAML", "kl")][0] == pytest.approx(-4.949, abs=1e-3)
 
 
+def test_average_of_paper_gains_is_table_2s_average_row():
+    rows = report.paper_gains(paper_results())[:3]
+    average = report.average_gains(rows, "average")
+    # Table 2, "Average": Pre-train JS 0.117 (0.227), AVG KL 1.169 (0.393); the
+    # paper's 0.227 is not the mean of its rows' 0.567, 0.046, 0.106 (0.240)
+    assert average[("Pre-train", "js")] == pytest.approx((0.117, 0.240), abs=2e-3)
+    assert average[("AVG", "kl")] == pytest.approx((1.169, 0.393), abs=2e-3)
+    assert average[("MAML", "kl")] == pytest.approx((-1.608, -0.234), abs=2e-3)
+
+
 def test_report_tables_and_markers(tmp_path):
     records = [
         _record(s, js, 1.0, seed=seed)
@@ -205,3 +215,17 @@ def test_verify_reruns_cells_and_finds_changed_numbers(tmp_path, monkeypatch):
     records[1]["utility_real"] -= 0.5
     results = cells.verify(records, TINY, data_home=DATA_HOME)
     assert [r["max_abs_diff"] for r in results] == pytest.approx([0.25, 0.5, 0.0])
+
+
+@pytest.mark.skipif(not (DATA_HOME / "king").exists(), reason="King not found")
+def test_route_b_regression_utility_is_scaled_by_the_target_variance():
+    table = cells.load_table("king", "b", cells.SETTINGS["full"], DATA_HOME)
+    variance = table.real["price"].var()
+    mse = dict(_record("AVG", 0.1, 0.1, dataset="king", route="b"))
+    mse.update(utility_metric="mse", utility_synthetic=variance, utility_real=0.5)
+    accuracy = _record("AVG", 0.1, 0.1, route="b")
+    scaled, same = cells.scale_regression_utility([mse, accuracy], DATA_HOME)
+    assert scaled["utility_metric"] == "mse / var(y)"
+    assert scaled["utility_synthetic"] == pytest.approx(1.0)
+    assert scaled["utility_real"] == pytest.approx(0.5 / variance)
+    assert same == accuracy and mse["utility_metric"] == "mse"  # copies

@@ -17,6 +17,7 @@ from sklearn_tabbias.benchmark.cells import (
     cell_name,
     cells_to_verify,
     run,
+    scale_regression_utility,
     verify,
 )
 from sklearn_tabbias.benchmark.report import report as markdown_report
@@ -122,6 +123,7 @@ def run_from_args(args, command):
         return _verify(records, settings, args)
     print(summary(records))
     if args.report is not None:
+        records = scale_regression_utility(records, data_home=args.data_home)
         plot = args.report.with_name(args.report.stem + "_js.png")
         markdown = markdown_report(
             records, command, plot_path=plot, plot_name=plot.name
