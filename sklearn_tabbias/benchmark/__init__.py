@@ -137,13 +137,13 @@ def _verify(records, settings, args):
     results = verify(
         cells_to_verify(records), settings, data_home=args.data_home, n_jobs=args.n_jobs
     )
-    for r in results:
-        same = "same" if r["max_abs_diff"] <= VERIFY_TOLERANCE else "DIFFERENT"
+    differs = [r["max_abs_diff"] > VERIFY_TOLERANCE for r in results]
+    for r, different in zip(results, differs, strict=True):
         print(
             f"{cell_name(r)} (commit {r['commit']}): max |diff| "
-            f"{r['max_abs_diff']:.3g} -> {same}"
+            f"{r['max_abs_diff']:.3g} -> {'DIFFERENT' if different else 'same'}"
         )
-    return int(any(r["max_abs_diff"] > VERIFY_TOLERANCE for r in results))
+    return int(any(differs))
 
 
 def main(argv=None):

@@ -396,9 +396,11 @@ def _rerun(record, settings, data_home):
     cell = {k: record[k] for k in CELL_KEYS}
     table = load_table(cell["dataset"], cell["route"], settings, data_home)
     old, new = scores(record), scores(run_cell(cell, table, settings))
-    if old.keys() != new.keys():
-        return dict(cell, commit=record["commit"], max_abs_diff=float("inf"))
-    diff = max(abs(new[k] - old[k]) for k in old)
+    diff = (
+        max(abs(new[k] - old[k]) for k in old)
+        if old.keys() == new.keys()
+        else float("inf")
+    )
     return dict(cell, commit=record["commit"], max_abs_diff=diff)
 
 
