@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from joblib import parallel_config
 
 DATA_HOME = Path(
     os.environ.get(
@@ -10,6 +11,16 @@ DATA_HOME = Path(
         Path(__file__).resolve().parents[2] / "shared" / "datasets",
     )
 )
+
+
+def workers_with_two_threads():
+    """joblib's process workers with 2 threads each, as on a 4-core machine.
+
+    There joblib gives each of 2 workers ``cpu_count() // 2`` threads; a task
+    computing with a thread count other than its caller's sums in another order.
+    """
+    return parallel_config(backend="loky", inner_max_num_threads=2)
+
 
 #: Small settings that keep a fit under a second or two.
 TINY = dict(
