@@ -1,56 +1,53 @@
-"""``joblib.delayed`` whose tasks run with no more threads than their caller.
+"""``joblib.Parallel`` whose process workers compute with the caller's threads.
 
-joblib's process workers get ``cpu_count() // n_jobs`` BLAS/OpenMP threads unless
-told otherwise, and torch in a worker takes that count from ``MKL_NUM_THREADS``
-even when the caller set ``OMP_NUM_THREADS=1``. A float reduction split over a
-different number of threads adds in a different order, so a fit or a score run
-with ``n_jobs=2`` on a 16-core machine would differ (in the 4th to 5th digit) from
-the same call with ``n_jobs=1``. Tasks built with :func:`delayed` run under the
-caller's thread count (or the worker's, where that is lower, so joblib's guard
-against oversubscription stays): with one thread per process, as we recommend,
-``n_jobs`` never changes a result.
+joblib starts its process workers with ``cpu_count() // n_jobs`` threads in every
+BLAS/OpenMP variable it has not been told otherwise about, ``MKL_NUM_THREADS``
+included, and torch's built-in MKL follows that even where the caller set
+``OMP_NUM_THREADS=1``. Floats summed over another number of threads add in another
+order, so on a 16-core machine a fit or a score run with ``n_jobs=2`` differed
+(from the 4th digit) from the same call with ``n_jobs=1``. :class:`Parallel`
+starts the workers of joblib's default backend with the caller's torch thread
+count instead (never more than ``cpu_count() // n_jobs``, joblib's guard against
+oversubscription): with one thread per process, as we recommend, ``n_jobs`` never
+changes a result. A backend or worker thread count the user chose is kept.
 """
-
-import functools
 
 import joblib
 import torch
-from threadpoolctl import threadpool_limits
+from joblib.parallel import get_active_backend
+
+try:  # joblib's default backend
+    from joblib._parallel_backends import LokyBackend
+except ImportError:  # pragma: no cover - a joblib that moved it: nothing to adjust
+    LokyBackend = ()
 
 
-def delayed(function):
-    """Like :func:`joblib.delayed`; the task runs with at most the caller's threads.
+class Parallel(joblib.Parallel):
+    """:class:`joblib.Parallel` whose loky workers keep the caller's thread count.
 
-    The caller's torch thread count is read when the task is built, in the calling
-    process, and applied to every OpenMP and BLAS pool (torch's included) while
-    the task runs, then restored.
-
-    Parameters
-    ----------
-    function : callable
-        The function to run in a joblib worker.
-
-    Returns
-    -------
-    delayed_function : callable
-        Called with ``function``'s arguments, returns the ``(function, args,
-        kwargs)`` triple that :class:`joblib.Parallel` takes.
+    Takes the same parameters as :class:`joblib.Parallel`.
 
     Examples
     --------
-    >>> from joblib import Parallel
-    >>> from sklearn_tabbias._parallel import delayed
+    >>> from joblib import delayed
+    >>> from sklearn_tabbias._parallel import Parallel
     >>> Parallel(n_jobs=2)(delayed(pow)(i, 2) for i in range(3))
     [0, 1, 4]
     """
 
-    @functools.wraps(function)
-    def build(*args, **kwargs):
-        return joblib.delayed(_run)(torch.get_num_threads(), function, args, kwargs)
-
-    return build
-
-
-def _run(caller_threads, function, args, kwargs):
-    with threadpool_limits(limits=min(caller_threads, torch.get_num_threads())):
-        return function(*args, **kwargs)
+    def __init__(self, n_jobs=None, **kwargs):
+        backend, _ = get_active_backend()
+        n_workers = joblib.effective_n_jobs(n_jobs)
+        if (
+            kwargs.get("backend") is not None
+            or not isinstance(backend, LokyBackend)
+            or backend.inner_max_num_threads is not None
+            or n_workers == 1
+        ):
+            super().__init__(n_jobs=n_jobs, **kwargs)
+            return
+        n_threads = min(
+            torch.get_num_threads(), max(joblib.cpu_count() // n_workers, 1)
+        )
+        with joblib.parallel_config(backend="loky", inner_max_num_threads=n_threads):
+            super().__init__(n_jobs=n_jobs, **kwargs)

@@ -1,9 +1,10 @@
 import os
 from pathlib import Path
 
+import joblib
 import pandas as pd
 import pytest
-from joblib import parallel_config
+from joblib import _parallel_backends
 
 DATA_HOME = Path(
     os.environ.get(
@@ -13,13 +14,17 @@ DATA_HOME = Path(
 )
 
 
-def workers_with_two_threads():
-    """joblib's process workers with 2 threads each, as on a 4-core machine.
+@pytest.fixture
+def four_cores(monkeypatch):
+    """joblib's process workers start as on a 4-core machine: 2 threads each for 2.
 
-    There joblib gives each of 2 workers ``cpu_count() // 2`` threads; a task
-    computing with a thread count other than its caller's sums in another order.
+    joblib sets every thread variable the parent has not set to
+    ``cpu_count() // n_jobs``; the parent's are cleared so that only this decides.
     """
-    return parallel_config(backend="loky", inner_max_num_threads=2)
+    monkeypatch.setattr(joblib, "cpu_count", lambda *args, **kwargs: 4)
+    monkeypatch.setattr(_parallel_backends, "cpu_count", lambda *args, **kwargs: 4)
+    for var in _parallel_backends.LokyBackend.MAX_NUM_THREADS_VARS:
+        monkeypatch.delenv(var, raising=False)
 
 
 #: Small settings that keep a fit under a second or two.

@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import workers_with_two_threads
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_tabbias import BiasedCTGAN, DivergenceScorer, UtilityScorer
@@ -137,11 +136,9 @@ def test_grid_search_over_bias(adult300):
     assert np.all(np.isfinite(search.cv_results_["mean_test_acc"]))
 
 
-def test_drs_seed_runs_in_parallel_give_the_same_model(adult300):
+def test_drs_seed_runs_in_parallel_give_the_same_model(adult300, four_cores):
     serial = BiasedCTGAN(bias="drs", random_state=0, **SMALL).fit(adult300)
-    parallel = BiasedCTGAN(bias="drs", n_jobs=2, random_state=0, **SMALL)
-    with workers_with_two_threads():
-        parallel.fit(adult300)
+    parallel = BiasedCTGAN(bias="drs", n_jobs=2, random_state=0, **SMALL).fit(adult300)
     pd.testing.assert_frame_equal(
         serial.sample(200, random_state=0), parallel.sample(200, random_state=0)
     )

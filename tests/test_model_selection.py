@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import TINY, workers_with_two_threads
+from conftest import TINY
 from joblib import parallel_config
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GridSearchCV, cross_val_score, cross_validate
@@ -65,7 +65,7 @@ def test_scores_are_reproducible(adult300):
     assert synth.score(held_out) == DivergenceScorer()(synth, held_out)
 
 
-def test_cross_validate_and_parallel_grid_search(adult300):
+def test_cross_validate_and_parallel_grid_search(adult300, four_cores):
     estimator = BiasedVAESynthesizer(random_state=0, **TINY)
     scores = cross_val_score(estimator, adult300, cv=3)  # uses score()
     assert scores.shape == (3,) and np.all(scores <= 0.3)  # small folds: noisy
@@ -123,8 +123,9 @@ def test_pipeline_sample_needs_invertible_steps_and_a_sampler():
     assert not hasattr(make_pipeline(Normalizer()), "sample")
 
 
-def test_divergence_scorer_repeats_in_parallel_give_the_same_score(adult300):
+def test_divergence_scorer_repeats_in_parallel_give_the_same_score(
+    adult300, four_cores
+):
     synth = BiasedVAESynthesizer(bias="none", random_state=0, **TINY).fit(adult300)
     serial = DivergenceScorer(n_repeats=2)(synth, adult300)
-    with workers_with_two_threads():
-        assert DivergenceScorer(n_repeats=2, n_jobs=2)(synth, adult300) == serial
+    assert DivergenceScorer(n_repeats=2, n_jobs=2)(synth, adult300) == serial

@@ -1,33 +1,38 @@
-"""Tasks in joblib's workers compute with the caller's thread count."""
+"""joblib's process workers compute with the caller's thread count."""
 
 import joblib
 import torch
-from conftest import workers_with_two_threads
 from threadpoolctl import threadpool_limits
 
-from sklearn_tabbias._parallel import delayed
+from sklearn_tabbias._parallel import Parallel
 
 
 def _threads():
     return torch.get_num_threads()
 
 
-def test_tasks_run_with_the_callers_threads_not_the_workers():
-    with threadpool_limits(limits=1), workers_with_two_threads():
+def test_workers_keep_the_callers_thread_count(four_cores):
+    with threadpool_limits(limits=1):  # the caller computes with one thread
         plain = joblib.Parallel(n_jobs=2)(joblib.delayed(_threads)() for _ in "ab")
-        ours = joblib.Parallel(n_jobs=2)(delayed(_threads)() for _ in "ab")
-    assert plain == [2, 2]  # joblib's default: the caller's setting is lost
+        ours = Parallel(n_jobs=2)(joblib.delayed(_threads)() for _ in "ab")
+    assert plain == [2, 2]  # joblib's cpu_count() // n_jobs: the caller's 1 is lost
     assert ours == [1, 1]
 
 
-def test_tasks_never_take_more_threads_than_the_worker_has():
+def test_workers_never_get_more_than_their_share(four_cores):
     with threadpool_limits(limits=4):
-        with joblib.parallel_config(backend="loky", inner_max_num_threads=1):
-            assert joblib.Parallel(n_jobs=2)(delayed(_threads)() for _ in "ab") == [
+        assert Parallel(n_jobs=2)(joblib.delayed(_threads)() for _ in "ab") == [2, 2]
+
+
+def test_a_thread_count_or_backend_the_user_chose_is_kept(four_cores):
+    with threadpool_limits(limits=1):
+        with joblib.parallel_config(backend="loky", inner_max_num_threads=2):
+            assert Parallel(n_jobs=2)(joblib.delayed(_threads)() for _ in "ab") == [
+                2,
+                2,
+            ]
+        with joblib.parallel_config(backend="threading"):
+            assert Parallel(n_jobs=2)(joblib.delayed(_threads)() for _ in "ab") == [
                 1,
                 1,
             ]
-
-
-def test_keyword_arguments_pass_through():
-    assert joblib.Parallel(n_jobs=1)([delayed(int)("11", base=2)]) == [3]

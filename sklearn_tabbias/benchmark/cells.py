@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from joblib import Parallel
+from joblib import delayed
 
 from sklearn_tabbias import datasets
-from sklearn_tabbias._parallel import delayed
+from sklearn_tabbias._parallel import Parallel
 from sklearn_tabbias.metrics import SmallSampleWarning, estimate_divergence, utility
 from sklearn_tabbias.synthesizers import BiasedCTGAN, BiasedVAESynthesizer
 from sklearn_tabbias.synthesizers._ctgan_runner import seeded_globals

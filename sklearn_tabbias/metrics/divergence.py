@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
-from joblib import Parallel
+from joblib import delayed
 from scipy import stats
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
-from sklearn_tabbias._parallel import delayed
+from sklearn_tabbias._parallel import Parallel
 from sklearn_tabbias._validation import MAX_SEED, as_frame
 from sklearn_tabbias.metrics._features import make_feature_encoder, to_frame_like
 from sklearn_tabbias.nn.discriminator import MLPDiscriminator

@@ -6,11 +6,11 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel
+from joblib import delayed
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from sklearn_tabbias._parallel import delayed
+from sklearn_tabbias._parallel import Parallel
 from sklearn_tabbias._validation import MAX_SEED, as_labels
 from sklearn_tabbias.base import SynthesizerMixin
 from sklearn_tabbias.encoding import TabularEncoder, _restore_dtype
