@@ -1,5 +1,6 @@
 import warnings
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -148,3 +149,18 @@ def test_drs_seed_runs_in_parallel_give_the_same_model(adult300, four_cores):
         "drs",
         "finetune",
     ]
+
+
+def _fit_and_sample(rows):
+    model = BiasedCTGAN(bias="none", random_state=0, **{**SMALL, "epochs": 1})
+    return model.fit(rows).sample(100, random_state=0)
+
+
+def test_a_fit_inside_a_joblib_worker_gives_the_serial_model(adult_full):
+    # from 500 rows ctgan encodes columns in parallel, in threads inside a worker
+    rows = adult_full.iloc[:2000]
+    serial = _fit_and_sample(rows)
+    for in_worker in joblib.Parallel(n_jobs=2)(
+        joblib.delayed(_fit_and_sample)(rows) for _ in range(2)
+    ):
+        pd.testing.assert_frame_equal(in_worker, serial)

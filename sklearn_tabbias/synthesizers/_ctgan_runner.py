@@ -21,6 +21,7 @@ from ctgan.data_sampler import DataSampler
 from ctgan.data_transformer import DataTransformer
 from ctgan.synthesizers.base import set_random_states
 from ctgan.synthesizers.ctgan import CTGAN, Discriminator, Generator
+from joblib import parallel_config
 
 from sklearn_tabbias._progress import progress_bar
 from sklearn_tabbias._validation import MAX_SEED
@@ -88,8 +89,16 @@ class CTGANRunner:
         return seeded_globals(int(self.rng.randint(MAX_SEED)))
 
     def encode(self, table):
-        """Transform prepared rows with the transformer fitted on the real rows."""
-        return self.transformer.transform(table).astype("float32")
+        """Transform prepared rows with the transformer fitted on the real rows.
+
+        Column by column in this thread: from 500 rows on, ctgan transforms the
+        columns in parallel, and each continuous column draws its modes from
+        numpy's global generator (under rdt's per-column seed). Inside a joblib
+        worker that parallel call runs in threads, which then race on the one
+        global generator, and the rows come out differently from run to run.
+        """
+        with parallel_config(backend="sequential"):
+            return self.transformer.transform(table).astype("float32")
 
     def new_pair(self, sampler):
         """A freshly initialised generator and discriminator."""
