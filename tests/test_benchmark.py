@@ -149,6 +149,21 @@ def test_route_b_rows_are_disjoint():
 def test_cli_benchmark_rejects_empty_selection(capsys):
     code = cli.main(["benchmark", "--datasets", "news", "--routes", "b"])
     assert code == 2 and "No (dataset, route) pair" in capsys.readouterr().out
+    code = cli.main(["benchmark", "--models", "SDV TVAE", "--scenarios", "Big data"])
+    assert code == 2 and "none of --models has a scenario" in capsys.readouterr().out
+
+
+def test_scenarios_select_cells():
+    dataset_routes = {"adult": ("a", "b")}
+    settings = cells.SETTINGS["full"]
+    chosen = cells.cells_for(dataset_routes, ["VAE", "CTGAN"], settings, ["Big data"])
+    assert {(c["model"], c["scenario"]) for c in chosen} == {
+        ("VAE", "Big data"),
+        ("CTGAN", "Big data"),
+    }
+    assert len(chosen) == 2 * 2 * len(settings.seeds)
+    every = cells.cells_for(dataset_routes, ["CTGAN"], settings)
+    assert {c["scenario"] for c in every} == set(cells.MODELS["CTGAN"])
 
 
 def test_cell_file_is_json(tmp_path):
@@ -177,6 +192,10 @@ def test_cached_only_reports_what_is_there(tmp_path, monkeypatch, capsys):
         cached_only=True,
     )
     assert [r["scenario"] for r in records] == ["AVG"]
+    argv = ["benchmark", "--cached-only", "--out", str(tmp_path), "--datasets", "adult"]
+    assert cli.main([*argv, "--scenarios", "DRS", "--models", "VAE"]) == 2
+    assert cli.main([*argv, "--scenarios", "AVG", "--models", "VAE"]) == 0
+    assert "AVG" in capsys.readouterr().out
     empty = tmp_path / "empty"
     argv = ["benchmark", "--cached-only", "--datasets", "king", "--out", str(empty)]
     assert cli.main(argv) == 2

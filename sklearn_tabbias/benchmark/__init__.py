@@ -13,8 +13,10 @@ from pathlib import Path
 from sklearn_tabbias.benchmark.cells import (
     MODELS,
     ROUTES,
+    SCENARIOS,
     SETTINGS,
     cell_name,
+    cells_for,
     cells_to_verify,
     run,
     scale_regression_utility,
@@ -67,6 +69,14 @@ def add_arguments(parser):
         help=f"models to run, from {sorted(MODELS)}",
     )
     parser.add_argument(
+        "--scenarios",
+        nargs="+",
+        choices=list(SCENARIOS),
+        default=None,
+        metavar="SCENARIO",
+        help=f"scenarios to run (default: all), from {list(SCENARIOS)}",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=None,
@@ -89,8 +99,9 @@ def add_arguments(parser):
     parser.add_argument(
         "--verify",
         action="store_true",
-        help="run the cheapest cached cell of each (commit, model) again and "
-        "compare its numbers with the cache; exit 1 when they differ",
+        help="run the cheapest cached cell of each (commit, model) in the selection "
+        "again and compare its numbers with the cache; exit 1 when they differ "
+        "(narrow the selection, e.g. --scenarios 'Big data', to check other cells)",
     )
 
 
@@ -105,6 +116,12 @@ def run_from_args(args, command):
     if not dataset_routes:
         print("No (dataset, route) pair to run: check --datasets and --routes.")
         return 2
+    if not cells_for(dataset_routes, args.models, settings, args.scenarios):
+        print(
+            "No cell to run: none of --models has a scenario in --scenarios "
+            f"(the models' scenarios: {MODELS})."
+        )
+        return 2
     out = args.out or Path("benchmark_results") / args.settings
     records = run(
         dataset_routes,
@@ -115,6 +132,7 @@ def run_from_args(args, command):
         n_jobs=args.n_jobs,
         progress=not args.no_progress,
         cached_only=args.cached_only or args.verify,
+        scenarios=args.scenarios,
     )
     if not records:
         print(f"No cached cells in {out} for this selection.")

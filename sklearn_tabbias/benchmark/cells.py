@@ -259,14 +259,15 @@ def run_cell(cell, table, settings):
     return record
 
 
-def cells_for(dataset_routes, models, settings):
-    """Every cell of a run, in a stable order."""
+def cells_for(dataset_routes, models, settings, scenarios=None):
+    """Every cell of a run, in a stable order (``scenarios=None``: all of them)."""
     return [
         dict(dataset=d, route=r, model=m, scenario=s, seed=seed)
         for d, routes in dataset_routes.items()
         for r in routes
         for m in models
         for s in MODELS[m]
+        if scenarios is None or s in scenarios
         for seed in settings.seeds
     ]
 
@@ -313,6 +314,7 @@ def run(
     n_jobs=1,
     progress=True,
     cached_only=False,
+    scenarios=None,
 ):
     """Run every missing cell (``n_jobs`` in parallel) and return all records.
 
@@ -334,13 +336,15 @@ def run(
         Show a progress bar over the cells.
     cached_only : bool, default=False
         Run nothing: return the records of the cells already in the cache.
+    scenarios : list of str, optional
+        Keys of :data:`SCENARIOS` to run; default: every scenario of each model.
 
     Returns
     -------
     records : list of dict
     """
     out = Path(out)
-    cells = cells_for(dataset_routes, models, settings)
+    cells = cells_for(dataset_routes, models, settings, scenarios)
     todo = [c for c in cells if not _cell_path(out, c).exists()]
     if cached_only:
         cells = [c for c in cells if c not in todo]
