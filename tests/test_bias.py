@@ -17,6 +17,7 @@ RUNNER_PARAMS = dict(
     batch_size=256,
     learning_rate=1e-3,
     patience=10,
+    min_steps=0,
     validation_fraction=0.2,
     bgm_components=5,
     device="cpu",
@@ -178,6 +179,41 @@ def test_early_stopped_members_stop_updating(setting):
     np.testing.assert_allclose(
         runs.val_losses, np.nanmin(record["val_loss"], axis=0), rtol=1e-6
     )
+
+
+def test_no_epoch_is_kept_before_min_steps(setting):
+    """Runs take min_steps optimiser steps before early stopping may keep an epoch."""
+    runner, real = setting
+    n_train = len(real.train)
+    runner.params = {
+        **RUNNER_PARAMS,
+        "max_epochs": 400,
+        "patience": 5,
+        "batch_size": n_train // 2 + 1,  # two steps per epoch
+        "min_steps": 60,
+    }
+    try:
+        runs = runner.train(real.train, real.val, 3)
+    finally:
+        runner.params = RUNNER_PARAMS
+    record = runs.record
+    first = 29  # the epoch whose end is step 60
+    assert (record["best_epoch"] >= first).all()
+    assert (record["epochs"] >= first + 1 + 5).all()
+    np.testing.assert_allclose(
+        runs.val_losses, np.nanmin(record["val_loss"][first:], axis=0), rtol=1e-6
+    )
+
+
+def test_min_steps_beyond_the_budget_keeps_the_last_epoch(setting):
+    runner, real = setting
+    runner.params = {**RUNNER_PARAMS, "max_epochs": 7, "min_steps": 10_000}
+    try:
+        runs = runner.train(real.train, real.val, 2)
+    finally:
+        runner.params = RUNNER_PARAMS
+    np.testing.assert_array_equal(runs.record["best_epoch"], [6, 6])
+    np.testing.assert_allclose(runs.val_losses, runs.record["val_loss"][-1], rtol=1e-6)
 
 
 def test_bias_object_with_own_parameters(adult300, spy):

@@ -1,5 +1,6 @@
 """Validation metrics: divergences, utility, privacy, and scorers."""
 
+from sklearn_tabbias.metrics.detection import DetectionEstimate, estimate_detection
 from sklearn_tabbias.metrics.divergence import (
     DivergenceEstimate,
     SmallSampleWarning,
@@ -10,6 +11,7 @@ from sklearn_tabbias.metrics.scorers import DivergenceScorer, UtilityScorer
 from sklearn_tabbias.metrics.utility import UtilityResult, utility
 
 __all__ = [
+    "DetectionEstimate",
     "DivergenceEstimate",
     "DivergenceScorer",
     "PrivacyResult",
@@ -17,6 +19,7 @@ __all__ = [
     "SmallSampleWarning",
     "UtilityResult",
     "UtilityScorer",
+    "estimate_detection",
     "estimate_divergence",
     "privacy",
     "utility",

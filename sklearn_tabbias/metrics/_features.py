@@ -11,6 +11,8 @@ from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 from sklearn_tabbias._validation import as_frame, as_labels
 
 ENCODINGS = ("onehot", "ordinal")
+#: Also for tree models with native categorical and missing-value support.
+_ALL_ENCODINGS = (*ENCODINGS, "native")
 
 
 def categorical_columns(frame):
@@ -37,11 +39,14 @@ def make_feature_encoder(real, encoding="onehot"):
     ----------
     real : DataFrame or array-like
         The real rows.
-    encoding : {"onehot", "ordinal"}, default="onehot"
+    encoding : {"onehot", "ordinal", "native"}, default="onehot"
         ``"onehot"``: one-hot categories (unknown ones all zero), standardised
         numbers, a NaN indicator for numeric columns with missing values.
         ``"ordinal"``: integer category codes (unknown ones -1), standardised
         numbers (the encoding of the paper's authors).
+        ``"native"``: the categorical columns first, as integer category codes
+        (unknown ones -1), then the numbers as they are, NaN kept (for
+        gradient boosting with native categorical and missing-value support).
 
     Returns
     -------
@@ -49,7 +54,7 @@ def make_feature_encoder(real, encoding="onehot"):
         ``encode(table) -> ndarray of float32`` for real or synthetic rows with
         the same columns.
     """
-    if encoding not in ENCODINGS:
+    if encoding not in _ALL_ENCODINGS:
         raise ValueError(f"encoding must be one of {ENCODINGS}, got {encoding!r}.")
     real = as_frame(real)
     categorical = categorical_columns(real)
@@ -58,20 +63,14 @@ def make_feature_encoder(real, encoding="onehot"):
         cat_step = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
     else:
         cat_step = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
+    num_step = "passthrough"
+    if encoding != "native":
+        num_step = make_pipeline(
+            SimpleImputer(add_indicator=encoding == "onehot", keep_empty_features=True),
+            StandardScaler(),
+        )
     transformer = ColumnTransformer(
-        [
-            ("categorical", cat_step, categorical),
-            (
-                "numeric",
-                make_pipeline(
-                    SimpleImputer(
-                        add_indicator=encoding == "onehot", keep_empty_features=True
-                    ),
-                    StandardScaler(),
-                ),
-                numeric,
-            ),
-        ],
+        [("categorical", cat_step, categorical), ("numeric", num_step, numeric)],
         sparse_threshold=0,
     ).fit(as_categories(real, categorical))
     columns = list(real.columns)

@@ -215,10 +215,7 @@ class TabularLikelihood(nn.Module):
         target = x[..., self.gauss_in]
         gauss = 0.5 * ((target - mean) * torch.exp(-log_std)) ** 2
         gauss = gauss + log_std + _HALF_LOG_2PI
-        gated = self.gate_in >= 0
-        if gated.any():
-            gate = x[..., self.gate_in.clamp(min=0)]
-            gauss = gauss * torch.where(gated, gate, torch.ones_like(gate))
+        gauss = self._gated(gauss, x)
         bern = F.binary_cross_entropy_with_logits(
             logits, x[..., self.bern_in], reduction="none"
         )
@@ -273,11 +270,22 @@ class TabularLikelihood(nn.Module):
 
         x = torch.zeros(*out.shape[:-1], self.n_inputs).to(out)
         noise = torch.randn(mean.shape, generator=generator).to(out)
-        x[..., self.gauss_in] = mean + torch.exp(log_std) * noise
         x[..., self.bern_in] = (uniform(logits.shape) < torch.sigmoid(logits)).to(out)
         if self.cat_in.numel():
             gumbel = -torch.log(-torch.log(uniform(cat_logits.shape).clamp(1e-12, 1)))
             choice = (cat_logits + gumbel).argmax(dim=-1, keepdim=True)
             columns = self.cat_in.expand(*choice.shape[:-1], -1).gather(-1, choice)
             x.scatter_(-1, columns.squeeze(-1), 1.0)
+        x[..., self.gauss_in] = self._gated(mean + torch.exp(log_std) * noise, x)
         return x
+
+    def _gated(self, values, x):
+        """Gaussian values where their row takes a value, 0 in a discrete state.
+
+        The encoder writes 0 there, so sampled rows look like encoded rows.
+        """
+        gated = self.gate_in >= 0
+        if not gated.any():
+            return values
+        gate = x[..., self.gate_in.clamp(min=0)]
+        return values * torch.where(gated, gate, torch.ones_like(gate))

@@ -21,6 +21,7 @@ from sklearn_tabbias.nn.vae import (
     TabularLikelihood,
     average_state,
 )
+from sklearn_tabbias.synthesizers._vae_stopping import EarlyStopping
 
 logger = logging.getLogger("sklearn_tabbias")
 
@@ -34,7 +35,8 @@ class Runs:
     state : dict of Tensor
         Batched state, one row per member.
     val_losses : ndarray of shape (S,)
-        Best validation loss (negative ELBO per row) of each member.
+        Best validation loss (negative ELBO per row) of each member, over the
+        epochs after its first ``min_steps`` optimiser steps.
     record : dict
         Phase name, data sizes, epochs run, and loss curves (for ``history_``).
     """
@@ -80,7 +82,7 @@ class VAERunner:
         The encoded table's layout.
     params : dict
         The synthesizer's hyperparameters (latent_dim, hidden_dim, max_epochs,
-        batch_size, learning_rate, patience, validation_fraction,
+        batch_size, learning_rate, patience, min_steps, validation_fraction,
         bgm_components, device, verbose).
     rng : numpy.random.RandomState
         Source of all seeds.
@@ -161,10 +163,12 @@ class VAERunner:
 
         All members train in one batched module, each with its own
         initialisation (or all from ``init_state``), mini-batch order and noise.
-        A member stops when its validation loss has not improved for
-        ``patience`` epochs; stopped members are removed from the module (with
-        their optimiser state) so they cost nothing more. Each member is restored
-        to its best epoch.
+        Once a member has taken ``min_steps`` optimiser steps (see
+        :mod:`~sklearn_tabbias.synthesizers._vae_stopping`), it stops when its
+        validation loss has not improved for ``patience`` epochs; stopped
+        members are removed from the module (with their optimiser state) so
+        they cost nothing more. Each member is restored to its best epoch
+        after ``min_steps``.
 
         Parameters
         ----------
@@ -190,48 +194,30 @@ class VAERunner:
         else:
             module.load_state(init_state)
         optimizer = torch.optim.Adam(module.parameters(), lr=p["learning_rate"])
-        best_state = module.state()
-        best_loss = np.full(n_members, np.inf)
-        best_epoch = np.zeros(n_members, dtype=int)
-        waited = np.zeros(n_members, dtype=int)
-        epochs = np.zeros(n_members, dtype=int)
-        train_curve = np.full((p["max_epochs"], n_members), np.nan)
-        val_curve = np.full((p["max_epochs"], n_members), np.nan)
+        batch_size = min(p["batch_size"], len(train))
+        stopping = EarlyStopping(
+            module.state(),
+            p["patience"],
+            p["min_steps"],
+            steps_per_epoch=-(-len(train) // batch_size),
+            max_epochs=p["max_epochs"],
+        )
+        curves = _Curves(p["max_epochs"], n_members)
         eps_val = self.randn((n_members, len(val), p["latent_dim"]), generator)
         active = np.arange(n_members)
-        n_train, batch_size = len(train), min(p["batch_size"], len(train))
         bar = self.progress(p["max_epochs"], f"{phase} ({n_members} runs)")
         for epoch in range(p["max_epochs"]):
-            n_active = len(active)
-            order = torch.argsort(torch.rand(n_active, n_train, generator=generator), 1)
-            order = order.to(self.device)
-            total = torch.zeros(n_active, device=self.device)
-            module.train()
-            for start in range(0, n_train, batch_size):
-                batch = train[order[:, start : start + batch_size]]
-                eps = self.randn((n_active, batch.shape[1], p["latent_dim"]), generator)
-                loss = self.loss(module, batch, eps)
-                optimizer.zero_grad(set_to_none=True)
-                loss.sum().backward()
-                optimizer.step()
-                total += loss.detach() * batch.shape[1]
+            curves.train[epoch, active] = self._epoch(
+                module, optimizer, train, generator
+            )
             module.eval()
             val_loss = self._validation_loss(module, val, eps_val[active])
-            train_curve[epoch, active] = (total / n_train).cpu().numpy()
-            val_curve[epoch, active] = val_loss
-            epochs[active] += 1
-            improved = val_loss < best_loss[active]
-            if improved.any():
-                members = active[improved]
-                rows = torch.as_tensor(np.flatnonzero(improved), device=self.device)
-                for name, param in module.named_parameters():
-                    best_state[name][members] = param.detach()[rows]
-                best_loss[members] = val_loss[improved]
-                best_epoch[members] = epoch
-            waited[active] = np.where(improved, 0, waited[active] + 1)
+            curves.record(epoch, active, val_loss)
+            stopped = stopping.update(module, active, val_loss, epoch)
             bar.update(1)
-            bar.set_postfix(best_val_loss=f"{best_loss.min():.4f}", running=len(active))
-            stopped = waited[active] >= p["patience"]
+            bar.set_postfix(
+                best_val_loss=f"{stopping.score.min():.4f}", running=len(active)
+            )
             if stopped.all():
                 break
             if stopped.any():
@@ -240,29 +226,38 @@ class VAERunner:
                 )
                 active = active[~stopped]
         bar.close()
-        record = {
-            "phase": phase,
-            "n_members": n_members,
-            "n_train": n_train,
-            "n_val": len(val),
-            "from_init_state": init_state is not None,
-            "epochs": epochs,
-            "best_epoch": best_epoch,
-            "train_loss": train_curve[: epochs.max()],
-            "val_loss": val_curve[: epochs.max()],
-            "seconds": time.perf_counter() - started,
-        }
+        record = curves.as_record(phase, train, val, init_state, stopping)
+        record["seconds"] = time.perf_counter() - started
         self.records.append(record)
         logger.info(
             "%s: %d run(s) on %d rows, %d epochs max, best val. loss %.4f (%.1fs)",
             phase,
             n_members,
-            n_train + len(val),
-            epochs.max(),
-            best_loss.min(),
+            len(train) + len(val),
+            record["epochs"].max(),
+            stopping.score.min(),
             record["seconds"],
         )
-        return Runs(state=best_state, val_losses=best_loss, record=record)
+        return Runs(state=stopping.state, val_losses=stopping.score, record=record)
+
+    def _epoch(self, module, optimizer, train, generator):
+        """One pass over shuffled training rows; mean training loss per member."""
+        p = self.params
+        n_active, n_train = module.n_members, len(train)
+        batch_size = min(p["batch_size"], n_train)
+        order = torch.argsort(torch.rand(n_active, n_train, generator=generator), 1)
+        order = order.to(self.device)
+        total = torch.zeros(n_active, device=self.device)
+        module.train()
+        for start in range(0, n_train, batch_size):
+            batch = train[order[:, start : start + batch_size]]
+            eps = self.randn((n_active, batch.shape[1], p["latent_dim"]), generator)
+            loss = self.loss(module, batch, eps)
+            optimizer.zero_grad(set_to_none=True)
+            loss.sum().backward()
+            optimizer.step()
+            total += loss.detach() * batch.shape[1]
+        return (total / n_train).cpu().numpy()
 
     def _validation_loss(self, module, val, eps, chunk=4096):
         """Per-member loss on all validation rows, in chunks (bounded memory)."""
@@ -347,6 +342,35 @@ class VAERunner:
         prior = self.fit_prior(state, Z_fit)
         rng = np.random.default_rng(self.rng.randint(MAX_SEED))
         return self.sample(state, prior, n_samples, rng).to(self.device)
+
+
+class _Curves:
+    """Per-epoch training and validation losses of every member."""
+
+    def __init__(self, max_epochs, n_members):
+        self.train = np.full((max_epochs, n_members), np.nan)
+        self.val = np.full((max_epochs, n_members), np.nan)
+        self.epochs = np.zeros(n_members, dtype=int)
+
+    def record(self, epoch, active, val_loss):
+        """Store the epoch's validation losses of the active members."""
+        self.val[epoch, active] = val_loss
+        self.epochs[active] += 1
+
+    def as_record(self, phase, train, val, init_state, stopping):
+        """The phase's entry of ``history_``."""
+        n = self.epochs.max()
+        return {
+            "phase": phase,
+            "n_members": len(self.epochs),
+            "n_train": len(train),
+            "n_val": len(val),
+            "from_init_state": init_state is not None,
+            "epochs": self.epochs,
+            "best_epoch": stopping.epoch,
+            "train_loss": self.train[:n],
+            "val_loss": self.val[:n],
+        }
 
 
 def _keep_members(module, optimizer, keep, learning_rate):

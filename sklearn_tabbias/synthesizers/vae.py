@@ -16,6 +16,7 @@ from sklearn_tabbias.synthesizers._common import (
     check_varying,
 )
 from sklearn_tabbias.synthesizers._vae_runner import VAERunner
+from sklearn_tabbias.synthesizers._vae_stopping import MIN_STEPS
 
 __all__ = ["BiasedVAESynthesizer"]
 
@@ -62,10 +63,16 @@ class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         Most epochs of a run.
     batch_size : int, default=256
         Rows per gradient step.
-    learning_rate : float, default=1e-3
+    learning_rate : float, default=3e-3
         Adam learning rate.
     patience : int, default=50
         Epochs without a lower validation loss after which a run stops.
+    min_steps : int, default=1000
+        Optimiser steps every run takes before it waits for a lower validation
+        loss; only epochs after them are kept. On a few hundred rows the
+        validation loss turns upward after a few dozen steps, long before the
+        samples keep the links between columns; on large tables an epoch is
+        many steps and this changes nothing. 0 restores plain early stopping.
     validation_fraction : float, default=0.2
         Share of rows held out for early stopping and for choosing the best run.
     pretrain_samples : int, default=10000
@@ -103,11 +110,13 @@ class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
     init_state_ : dict of Tensor or None
         θ0 (one-member state), None for ``bias="none"``.
     seed_val_losses_ : ndarray of shape (n_seeds,)
-        Best validation loss (negative ELBO per row) of each seed run.
+        Validation loss (negative ELBO per row) of each seed run at its kept
+        epoch.
     best_seed_ : int
         Index of the best seed run.
     val_losses_ : ndarray of shape (n_seeds,)
-        Best validation loss of each final run (the seed runs for "none").
+        Validation loss of each final run (the seed runs for "none") at its
+        kept epoch.
     best_run_ : int
         Index of the final run that samples.
     module_ : EnsembleVAE
@@ -144,6 +153,7 @@ class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "patience": [Interval(Integral, 1, None, closed="left")],
+        "min_steps": [Interval(Integral, 0, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "pretrain_samples": [Interval(Integral, 2, None, closed="left")],
         "maml_inner_steps": [Interval(Integral, 1, None, closed="left")],
@@ -163,8 +173,9 @@ class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         hidden_dim=256,
         max_epochs=1000,
         batch_size=256,
-        learning_rate=1e-3,
+        learning_rate=3e-3,
         patience=50,
+        min_steps=MIN_STEPS,
         validation_fraction=0.2,
         pretrain_samples=10000,
         maml_inner_steps=5,
@@ -186,6 +197,7 @@ class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.patience = patience
+        self.min_steps = min_steps
         self.validation_fraction = validation_fraction
         self.pretrain_samples = pretrain_samples
         self.maml_inner_steps = maml_inner_steps
@@ -240,6 +252,7 @@ class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
                 "batch_size",
                 "learning_rate",
                 "patience",
+                "min_steps",
                 "validation_fraction",
                 "bgm_components",
             )
