@@ -159,13 +159,18 @@ def test_maml_moves_theta_and_lowers_loss_on_held_out_tasks(setting):
     assert _distance(a, b) > 0
 
 
-def test_early_stopped_members_stop_updating(setting):
+def _train_with(setting, n_members, **params):
+    """Train on the setting's rows with some runner parameters changed."""
     runner, real = setting
-    runner.params = {**RUNNER_PARAMS, "max_epochs": 400, "patience": 5}
+    runner.params = {**RUNNER_PARAMS, **params}
     try:
-        runs = runner.train(real.train, real.val, 4)
+        return runner.train(real.train, real.val, n_members)
     finally:
         runner.params = RUNNER_PARAMS
+
+
+def test_early_stopped_members_stop_updating(setting):
+    runs = _train_with(setting, 4, max_epochs=400, patience=5)
     record = runs.record
     epochs, best = record["epochs"], record["best_epoch"]
     stopped = epochs < 400
@@ -183,19 +188,15 @@ def test_early_stopped_members_stop_updating(setting):
 
 def test_no_epoch_is_kept_before_min_steps(setting):
     """Runs take min_steps optimiser steps before early stopping may keep an epoch."""
-    runner, real = setting
-    n_train = len(real.train)
-    runner.params = {
-        **RUNNER_PARAMS,
-        "max_epochs": 400,
-        "patience": 5,
-        "batch_size": n_train // 2 + 1,  # two steps per epoch
-        "min_steps": 60,
-    }
-    try:
-        runs = runner.train(real.train, real.val, 3)
-    finally:
-        runner.params = RUNNER_PARAMS
+    n_train = len(setting[1].train)
+    runs = _train_with(
+        setting,
+        3,
+        max_epochs=400,
+        patience=5,
+        batch_size=n_train // 2 + 1,  # two steps per epoch
+        min_steps=60,
+    )
     record = runs.record
     first = 29  # the epoch whose end is step 60
     assert (record["best_epoch"] >= first).all()
@@ -206,12 +207,7 @@ def test_no_epoch_is_kept_before_min_steps(setting):
 
 
 def test_min_steps_beyond_the_budget_keeps_the_last_epoch(setting):
-    runner, real = setting
-    runner.params = {**RUNNER_PARAMS, "max_epochs": 7, "min_steps": 10_000}
-    try:
-        runs = runner.train(real.train, real.val, 2)
-    finally:
-        runner.params = RUNNER_PARAMS
+    runs = _train_with(setting, 2, max_epochs=7, min_steps=10_000)
     np.testing.assert_array_equal(runs.record["best_epoch"], [6, 6])
     np.testing.assert_allclose(runs.val_losses, runs.record["val_loss"][-1], rtol=1e-6)
 
