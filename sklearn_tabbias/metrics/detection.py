@@ -84,7 +84,7 @@ class DetectionEstimate:
         )
 
 
-def default_detector(categorical_mask, random_state=None):
+def _default_detector(categorical_mask, random_state):
     """Gradient boosting with native categorical splits (the default detector)."""
     return HistGradientBoostingClassifier(
         categorical_features=categorical_mask, random_state=random_state
@@ -137,6 +137,11 @@ def estimate_detection(
     synthetic = to_frame_like(synthetic, real)
     if not isinstance(n_splits, Integral) or n_splits < 2:
         raise ValueError(f"n_splits must be an integer >= 2, got {n_splits!r}.")
+    if classifier is not None and not hasattr(classifier, "predict_proba"):
+        raise TypeError(
+            "classifier must be a classifier with predict_proba, got "
+            f"{type(classifier).__name__}."
+        )
     n_synth = min(len(real), len(synthetic))
     if n_synth < n_splits:
         raise ValueError(
@@ -151,12 +156,7 @@ def estimate_detection(
     y = np.r_[np.ones(len(real)), np.zeros(n_synth)]
     seed = int(rng.randint(MAX_SEED))
     if classifier is None:
-        classifier = default_detector(_native_mask(real), random_state=seed)
-    elif not hasattr(classifier, "predict_proba"):
-        raise TypeError(
-            "classifier must be a classifier with predict_proba, got "
-            f"{type(classifier).__name__}."
-        )
+        classifier = _default_detector(_native_mask(real), seed)
     folds = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
     auc = [
         _fold_auc(classifier, X, y, train, test) for train, test in folds.split(X, y)

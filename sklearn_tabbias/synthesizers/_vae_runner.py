@@ -194,12 +194,11 @@ class VAERunner:
         else:
             module.load_state(init_state)
         optimizer = torch.optim.Adam(module.parameters(), lr=p["learning_rate"])
-        batch_size = min(p["batch_size"], len(train))
         stopping = EarlyStopping(
             module.state(),
             p["patience"],
             p["min_steps"],
-            steps_per_epoch=-(-len(train) // batch_size),
+            steps_per_epoch=-(-len(train) // self._batch_size(len(train))),
             max_epochs=p["max_epochs"],
         )
         curves = _Curves(p["max_epochs"], n_members)
@@ -207,12 +206,10 @@ class VAERunner:
         active = np.arange(n_members)
         bar = self.progress(p["max_epochs"], f"{phase} ({n_members} runs)")
         for epoch in range(p["max_epochs"]):
-            curves.train[epoch, active] = self._epoch(
-                module, optimizer, train, generator
-            )
+            train_loss = self._epoch(module, optimizer, train, generator)
             module.eval()
             val_loss = self._validation_loss(module, val, eps_val[active])
-            curves.record(epoch, active, val_loss)
+            curves.record(epoch, active, train_loss, val_loss)
             stopped = stopping.update(module, active, val_loss, epoch)
             bar.update(1)
             bar.set_postfix(
@@ -240,11 +237,15 @@ class VAERunner:
         )
         return Runs(state=stopping.state, val_losses=stopping.score, record=record)
 
+    def _batch_size(self, n_train):
+        """Rows per gradient step on ``n_train`` training rows."""
+        return min(self.params["batch_size"], n_train)
+
     def _epoch(self, module, optimizer, train, generator):
         """One pass over shuffled training rows; mean training loss per member."""
         p = self.params
         n_active, n_train = module.n_members, len(train)
-        batch_size = min(p["batch_size"], n_train)
+        batch_size = self._batch_size(n_train)
         order = torch.argsort(torch.rand(n_active, n_train, generator=generator), 1)
         order = order.to(self.device)
         total = torch.zeros(n_active, device=self.device)
@@ -352,8 +353,9 @@ class _Curves:
         self.val = np.full((max_epochs, n_members), np.nan)
         self.epochs = np.zeros(n_members, dtype=int)
 
-    def record(self, epoch, active, val_loss):
-        """Store the epoch's validation losses of the active members."""
+    def record(self, epoch, active, train_loss, val_loss):
+        """Store the epoch's losses of the active members."""
+        self.train[epoch, active] = train_loss
         self.val[epoch, active] = val_loss
         self.epochs[active] += 1
 
