@@ -384,7 +384,9 @@ class TrainingCurvesDisplay:
     def _vae_phase(ax, record):
         val, train = record["val_loss"], record["train_loss"]
         for member in range(val.shape[1]):
-            (line,) = ax.plot(val[:, member], lw=1)
+            # before min_steps only every few epochs are validated
+            validated = np.flatnonzero(~np.isnan(val[:, member]))
+            (line,) = ax.plot(validated, val[validated, member], lw=1)
             ax.plot(train[:, member], lw=0.8, ls=":", color=line.get_color())
         best = record["best_epoch"]
         ax.plot(best, val[best, np.arange(val.shape[1])], "k.", label="best epoch")

@@ -6,7 +6,7 @@ import torch
 from conftest import DATA_HOME
 
 from sklearn_tabbias import cli
-from sklearn_tabbias.benchmark import cells, report
+from sklearn_tabbias.benchmark import cells, peers, report
 from sklearn_tabbias.benchmark.paper import paper_results
 from sklearn_tabbias.datasets import fetch_adult
 
@@ -130,6 +130,8 @@ def test_cells_run_resume_and_report(tmp_path, monkeypatch):
     markdown = report.report(records, "cmd", plot_path=tmp_path / "js.png")
     assert "## Adult, route (b): raw table, our encoder" in markdown
     assert (tmp_path / "js.png").stat().st_size > 0
+    assert all(0 <= r["detection"] <= 1 for r in records)
+    assert "| detection AUC | utility | fit s |" in markdown
 
 
 @needs_data
@@ -144,6 +146,49 @@ def test_route_b_rows_are_disjoint():
     )
     assert (small & real) | (small & big) | (real & big) <= repeated  # same rows twice
     assert table.test.equals(table.real.tail(2000).reset_index(drop=True))
+
+
+def test_report_shows_detection_and_a_dash_for_cells_without_it():
+    old = [_record("Low data", 0.4, 1.0, seed=seed) for seed in (0, 1)]
+    new = [
+        dict(_record("AVG", 0.2, 1.0, seed=s), detection=d)
+        for s, d in [(0, 0.8), (1, 0.9)]
+    ]
+    markdown = report.report(old + new, "cmd")
+    assert "| VAE det. | CTGAN det. |" in markdown
+    # AVG: CTGAN utility, its paper value, VAE and CTGAN detection
+    assert "| – | – | 0.850 ± 0.071 | – |" in markdown
+    assert "| – | 0.682 | – | – |" in markdown  # Low data: no detection yet
+
+
+@pytest.mark.parametrize("name", sorted(peers.PEERS))
+def test_peer_adapters_sample_the_real_tables_columns_and_dtypes(name, adult300):
+    adapter, package = peers.PEERS[name]
+    pytest.importorskip(package)
+    rows = adult300.head(120)
+    settings = cells.SETTINGS["quick"].peers[name]
+    model = adapter(random_state=0, **settings).fit(rows)
+    sample = model.sample(50, random_state=1)
+    assert sample.shape == (50, rows.shape[1]) and list(sample) == list(rows)
+    integers = rows.select_dtypes("integer").columns
+    assert (sample[integers] == sample[integers].round()).all().all()
+    for column in rows.select_dtypes(exclude="number"):
+        seen = set(rows[column].dropna())
+        # TabularARGN's default value protection writes rare categories as _RARE_
+        assert set(sample[column].dropna()) - seen <= {"_RARE_"}, column
+
+
+def test_default_models_are_the_installed_ones(monkeypatch, capsys):
+    monkeypatch.setattr(peers.importlib.util, "find_spec", lambda name: None)
+    from sklearn_tabbias import benchmark
+
+    chosen = benchmark._models(None)
+    assert "ARF" not in chosen and "VAE" in chosen and "SDV TVAE" in chosen
+    assert (
+        "skipped: ['ARF', 'ForestDiffusion', 'TabularARGN']" in capsys.readouterr().out
+    )
+    assert benchmark._models(["VAE", "ARF"]) is None
+    assert "sklearn-tabbias[peers]" in capsys.readouterr().out
 
 
 def test_cli_benchmark_rejects_empty_selection(capsys):

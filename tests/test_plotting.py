@@ -67,8 +67,9 @@ def test_displays_from_a_fitted_vae(adult300):
     assert [ax.get_title() for ax in curves.axes_] == ["seed", "finetune"]
     n_runs = TINY["n_seeds"]
     assert all(len(ax.lines) == 2 * n_runs + 1 for ax in curves.axes_)
-    epochs = synth.history_[0]["val_loss"].shape[0]
-    assert len(curves.axes_[0].lines[0].get_ydata()) == epochs
+    validated = ~np.isnan(synth.history_[0]["val_loss"][:, 0])
+    assert len(curves.axes_[0].lines[0].get_ydata()) == validated.sum()
+    assert len(curves.axes_[0].lines[1].get_ydata()) == len(validated)  # training
     marginals = MarginalsDisplay.from_estimator(synth, data, columns=["age", "sex"])
     assert len(marginals.axes_) == 2
     corr = CorrelationDifferenceDisplay.from_estimator(synth, data)

@@ -22,6 +22,7 @@ from sklearn_tabbias.benchmark.cells import (
     scale_regression_utility,
     verify,
 )
+from sklearn_tabbias.benchmark.peers import installed
 from sklearn_tabbias.benchmark.report import report as markdown_report
 from sklearn_tabbias.benchmark.report import summary, write_into
 
@@ -64,9 +65,10 @@ def add_arguments(parser):
         "--models",
         nargs="+",
         choices=sorted(MODELS),
-        default=list(MODELS),
+        default=None,
         metavar="MODEL",
-        help=f"models to run, from {sorted(MODELS)}",
+        help=f"models to run, from {sorted(MODELS)} (default: all that are "
+        "installed; ARF, ForestDiffusion and TabularARGN come with the 'peers' extra)",
     )
     parser.add_argument(
         "--scenarios",
@@ -116,7 +118,10 @@ def run_from_args(args, command):
     if not dataset_routes:
         print("No (dataset, route) pair to run: check --datasets and --routes.")
         return 2
-    if not cells_for(dataset_routes, args.models, settings, args.scenarios):
+    models = _models(args.models)
+    if models is None:
+        return 2
+    if not cells_for(dataset_routes, models, settings, args.scenarios):
         print(
             "No cell to run: none of --models has a scenario in --scenarios "
             f"(the models' scenarios: {MODELS})."
@@ -125,7 +130,7 @@ def run_from_args(args, command):
     out = args.out or Path("benchmark_results") / args.settings
     records = run(
         dataset_routes,
-        args.models,
+        models,
         settings,
         out,
         data_home=args.data_home,
@@ -149,6 +154,24 @@ def run_from_args(args, command):
         write_into(args.report, markdown)
         print(f"wrote {args.report} and {plot}")
     return 0
+
+
+def _models(asked):
+    """The models to run: those asked for, or every installed one; None on error."""
+    missing = [m for m in asked or MODELS if not installed(m)]
+    if asked is None:
+        if missing:
+            print(
+                f"Not installed, skipped: {missing} (pip install "
+                "'sklearn-tabbias[peers]')."
+            )
+        return [m for m in MODELS if m not in missing]
+    if missing:
+        print(
+            f"--models {missing}: not installed; pip install 'sklearn-tabbias[peers]'."
+        )
+        return None
+    return list(asked)
 
 
 def _verify(records, settings, args):

@@ -31,9 +31,14 @@ from joblib import delayed
 
 from sklearn_tabbias import datasets
 from sklearn_tabbias._parallel import Parallel
-from sklearn_tabbias.metrics import SmallSampleWarning, estimate_divergence, utility
+from sklearn_tabbias.benchmark import peers
+from sklearn_tabbias.metrics import (
+    SmallSampleWarning,
+    estimate_detection,
+    estimate_divergence,
+    utility,
+)
 from sklearn_tabbias.synthesizers import BiasedCTGAN, BiasedVAESynthesizer
-from sklearn_tabbias.synthesizers._ctgan_runner import seeded_globals
 
 #: Scenario -> (bias, training rows); the paper's six VAE and three CTGAN rows.
 SCENARIOS = {
@@ -50,7 +55,11 @@ MODELS = {
     "SDV GaussianCopula": ["Low data"],
     "SDV TVAE": ["Low data"],
     "SDV CTGAN": ["Low data"],
+    "ARF": ["Low data"],
+    "ForestDiffusion": ["Low data"],
+    "TabularARGN": ["Low data"],
 }
+
 ROUTES = {
     "adult": ("a", "b"),
     "king": ("a", "b"),
@@ -84,6 +93,7 @@ class Settings:
     vae: dict = field(default_factory=dict)
     ctgan: dict = field(default_factory=dict)
     sdv: dict = field(default_factory=dict)
+    peers: dict = field(default_factory=dict)  # model -> its settings
 
 
 SETTINGS = {
@@ -107,6 +117,11 @@ SETTINGS = {
         ),
         ctgan=dict(n_seeds=2, epochs=3, pretrain_samples=500, pretrain_epochs=2),
         sdv=dict(epochs=3),
+        peers={
+            "ARF": dict(num_trees=5, max_iters=1),
+            "ForestDiffusion": dict(n_t=3, duplicate_K=2, n_estimators=5),
+            "TabularARGN": dict(max_epochs=1),
+        },
     ),
 }
 
@@ -155,45 +170,6 @@ def load_table(dataset, route, settings, data_home=None):
     )
 
 
-class SDVPeer:
-    """An SDV single-table synthesizer with our fit/sample calls.
-
-    SDV draws from numpy's and torch's global generators when it fits (and
-    seeds its sampling with a fixed seed of its own); ``random_state`` seeds
-    them for the fit and puts the caller's state back afterwards, so a peer's
-    cell reproduces.
-    """
-
-    def __init__(self, kind, categorical_features=None, random_state=0, **params):
-        self.kind = kind
-        self.categorical_features = categorical_features
-        self.random_state = random_state
-        self.params = params
-
-    def fit(self, X):
-        """Detect metadata (declaring the categorical columns) and fit, seeded."""
-        from sdv import single_table
-        from sdv.metadata import Metadata
-
-        metadata = Metadata.detect_from_dataframes({"table": X})
-        for column in self.categorical_features or []:
-            metadata.update_column(column, sdtype="categorical", table_name="table")
-        cls = getattr(single_table, f"{self.kind}Synthesizer")
-        params = {} if self.kind == "GaussianCopula" else self.params
-        if self.kind != "GaussianCopula":
-            params = {"enable_gpu": False, **params}
-        with warnings.catch_warnings(), seeded_globals(self.random_state):
-            # SDV's advice to save the metadata
-            warnings.filterwarnings("ignore", "We strongly recommend saving")
-            self.model_ = cls(metadata, **params)
-            self.model_.fit({"table": X})
-        return self
-
-    def sample(self, n_samples, random_state=None):
-        """Draw rows (SDV seeds itself; ``random_state`` is not used)."""
-        return self.model_.sample(n_samples)["table"]
-
-
 def route_a(table):
     """Whether a table comes from the authors' preprocessed splits (all numbers)."""
     return table.categorical_features is not None
@@ -213,8 +189,13 @@ def make_model(cell, settings, table):
         return BiasedCTGAN(
             bias=bias, random_state=seed, categorical_features=cats, **settings.ctgan
         )
+    if model in peers.PEERS:
+        adapter, _ = peers.PEERS[model]
+        return adapter(random_state=seed, **settings.peers.get(model, {}))
     kind = model.removeprefix("SDV ")
-    return SDVPeer(kind, categorical_features=cats, random_state=seed, **settings.sdv)
+    return peers.SDVPeer(
+        kind, categorical_features=cats, random_state=seed, **settings.sdv
+    )
 
 
 def run_cell(cell, table, settings):
@@ -251,7 +232,9 @@ def run_cell(cell, table, settings):
                 )
             )
     scores = utility(sample, table.test, table.target, real_train=rows, task=table.task)
+    detection = estimate_detection(table.real, sample, random_state=cell["seed"])
     record.update(
+        detection=detection.mean,
         utility_metric=scores.metric,
         utility_synthetic=scores.synthetic,
         utility_real=scores.real,
@@ -373,6 +356,8 @@ def scores(record):
         utility_synthetic=record["utility_synthetic"],
         utility_real=record["utility_real"],
     )
+    if "detection" in record:  # cells before Dec 2026 have none
+        flat["detection"] = record["detection"]
     return flat
 
 

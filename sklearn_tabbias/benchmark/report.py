@@ -11,6 +11,8 @@ from sklearn_tabbias.benchmark.cells import MODELS, SCENARIOS, results_frame
 from sklearn_tabbias.benchmark.paper import PAPER_SECONDS, paper_results
 
 BIAS_SCENARIOS = ["Pre-train", "AVG", "MAML", "DRS"]
+#: Our models, the columns of the per-scenario tables.
+MAIN = ("VAE", "CTGAN")
 ROUTE_NAMES = {
     "a": "route (a): the authors' preprocessed splits",
     "b": "route (b): raw table, our encoder",
@@ -25,6 +27,11 @@ def _stat(values, digits=3):
     if len(values) == 1:
         return f"{values[0]:.{digits}f}"
     return f"{values.mean():.{digits}f} ± {values.std(ddof=1):.{digits}f}"
+
+
+def _column(cells, name):
+    """A column's values without NaN (empty if no cell has it, e.g. old cells)."""
+    return cells[name].dropna() if name in cells else cells.iloc[:0, 0]
 
 
 def _paper(value, digits=3):
@@ -47,9 +54,10 @@ def _pick(frame, **where):
 def divergence_table(frame, dataset, route, m, encoding, paper):
     """Table 1 / A.3 form: scenarios x (VAE, CTGAN) JS, KL and utility."""
     header = ["Scenario", "N"]
-    for model in ("VAE", "CTGAN"):
+    for model in MAIN:
         header += [f"{model} JS", "paper", f"{model} KL", "paper"]
     header += ["Real util.", "paper", "VAE util.", "paper", "CTGAN util.", "paper"]
+    header += ["VAE det.", "CTGAN det."]
     rows = []
     for scenario in SCENARIOS:
         cells = _pick(frame, dataset=dataset, route=route, M=m, encoding=encoding)
@@ -58,7 +66,7 @@ def divergence_table(frame, dataset, route, m, encoding, paper):
             continue
         published = paper.get((dataset, m, scenario), {})
         row = [scenario, int(cells["n_train_rows"].iloc[0])]
-        for model in ("VAE", "CTGAN"):
+        for model in MAIN:
             mine = _pick(cells, model=model)
             for metric in ("JS", "KL"):
                 row += [
@@ -67,9 +75,10 @@ def divergence_table(frame, dataset, route, m, encoding, paper):
                 ]
         real = _pick(cells, model="VAE")["utility_real"]
         row += [_stat(real), _paper(published.get("real"))]
-        for model in ("VAE", "CTGAN"):
+        for model in MAIN:
             mine = _pick(cells, model=model)["utility_synthetic"]
             row += [_stat(mine), _paper(published.get(f"{model} util"))]
+        row += [_stat(_column(_pick(cells, model=m), "detection")) for m in MAIN]
         rows.append(row)
     return _markdown(header, rows)
 
@@ -78,7 +87,7 @@ def peers_table(frame, dataset, route, m, encodings):
     """Every model at N=300 without a bias ("Low data"), plus our best bias."""
     header = ["Model", "bias"]
     header += [f"JS ({e})" for e in encodings] + [f"KL ({e})" for e in encodings]
-    header += ["utility", "fit s"]
+    header += ["detection AUC", "utility", "fit s"]
     rows = []
     for model in MODELS:
         for scenario in MODELS[model]:
@@ -92,7 +101,11 @@ def peers_table(frame, dataset, route, m, encodings):
             for metric in ("js", "kl"):
                 row += [_stat(_pick(cells, encoding=e)[metric]) for e in encodings]
             first = _pick(cells, encoding=encodings[0])
-            row += [_stat(first["utility_synthetic"]), _stat(first["fit_seconds"], 1)]
+            row += [
+                _stat(_column(first, "detection")),
+                _stat(first["utility_synthetic"]),
+                _stat(first["fit_seconds"], 1),
+            ]
             rows.append(row)
     return _markdown(header, rows)
 

@@ -7,11 +7,16 @@ from sklearn_tabbias.metrics.divergence import (
     estimate_divergence,
 )
 from sklearn_tabbias.metrics.privacy import PrivacyResult, PrivacyScorer, privacy
-from sklearn_tabbias.metrics.scorers import DivergenceScorer, UtilityScorer
+from sklearn_tabbias.metrics.scorers import (
+    DetectionScorer,
+    DivergenceScorer,
+    UtilityScorer,
+)
 from sklearn_tabbias.metrics.utility import UtilityResult, utility
 
 __all__ = [
     "DetectionEstimate",
+    "DetectionScorer",
     "DivergenceEstimate",
     "DivergenceScorer",
     "PrivacyResult",

@@ -9,10 +9,11 @@ synthesizer and ``X`` always get the same score.
 """
 
 from sklearn_tabbias._validation import as_frame
+from sklearn_tabbias.metrics.detection import estimate_detection
 from sklearn_tabbias.metrics.divergence import estimate_divergence
 from sklearn_tabbias.metrics.utility import utility
 
-__all__ = ["DivergenceScorer", "UtilityScorer"]
+__all__ = ["DetectionScorer", "DivergenceScorer", "UtilityScorer"]
 
 
 class _SamplingScorer:
@@ -109,6 +110,55 @@ class DivergenceScorer(_SamplingScorer):
             n_jobs=self.n_jobs,
         )
         return -estimate.mean(self.divergence)
+
+
+class DetectionScorer(_SamplingScorer):
+    """Minus the ROC AUC of a classifier telling ``X`` from a sample.
+
+    A classifier two-sample test (see
+    :func:`~sklearn_tabbias.metrics.estimate_detection`): every real row of
+    ``X`` is scored out of fold against as many synthetic rows. The score lies
+    in [-1, 0]; -0.5 means the sample cannot be told from the real rows, -1
+    that every row is recognised.
+
+    Parameters
+    ----------
+    n_samples : int, default=None
+        Synthetic rows to draw; None draws as many as ``X`` has.
+    n_splits : int, default=5
+        Cross-fitting folds.
+    classifier : classifier with predict_proba, default=None
+        None uses gradient boosting with native categorical splits.
+    random_state : int, default=0
+        Seeds the sample, the folds and the classifier.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn_tabbias import BiasedVAESynthesizer
+    >>> from sklearn_tabbias.metrics import DetectionScorer
+    >>> X = load_iris(as_frame=True).frame
+    >>> gen = BiasedVAESynthesizer(n_seeds=2, max_epochs=30, random_state=0).fit(X)
+    >>> -1 <= DetectionScorer()(gen, X) <= 0
+    True
+    """
+
+    def __init__(self, *, n_samples=None, n_splits=5, classifier=None, random_state=0):
+        self.n_samples = n_samples
+        self.n_splits = n_splits
+        self.classifier = classifier
+        self.random_state = random_state
+
+    def __call__(self, estimator, X, y=None):
+        """Return minus the cross-validated ROC AUC of real vs. sample."""
+        estimate = estimate_detection(
+            X,
+            self._sample(estimator, X),
+            n_splits=self.n_splits,
+            classifier=self.classifier,
+            random_state=self.random_state,
+        )
+        return -estimate.mean
 
 
 class UtilityScorer(_SamplingScorer):

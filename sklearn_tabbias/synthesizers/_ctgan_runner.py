@@ -19,28 +19,14 @@ import numpy as np
 import torch
 from ctgan.data_sampler import DataSampler
 from ctgan.data_transformer import DataTransformer
-from ctgan.synthesizers.base import set_random_states
 from ctgan.synthesizers.ctgan import CTGAN, Discriminator, Generator
 from joblib import parallel_config
 
 from sklearn_tabbias._progress import progress_bar
+from sklearn_tabbias._random import seeded_globals
 from sklearn_tabbias._validation import MAX_SEED
 
 logger = logging.getLogger("sklearn_tabbias")
-
-
-def _keep_nothing(state):
-    """Callback for ``set_random_states``: the caller keeps its own seeds."""
-
-
-def seeded_globals(seed):
-    """A context that seeds numpy's and torch's global generators with ``seed``.
-
-    For code that draws from the global generators (ctgan, SDV): the caller's
-    global state comes back when the context ends.
-    """
-    states = (np.random.RandomState(seed), torch.Generator().manual_seed(seed))
-    return set_random_states(states, _keep_nothing)
 
 
 class CTGANRunner:
@@ -253,12 +239,10 @@ class CTGANRunner:
         """Decode ``n_samples`` rows (prepared format) in eval mode, no autograd."""
         batch = self.params["batch_size"]
         sampler = self.real_sampler
-        seed = int(seed)
-        states = (np.random.RandomState(seed), torch.Generator().manual_seed(seed))
         was_training = generator.training
         generator.eval()
         parts = []
-        with set_random_states(states, _keep_nothing), torch.no_grad():
+        with seeded_globals(int(seed)), torch.no_grad():
             for start in range(0, n_samples, batch):
                 n = min(batch, n_samples - start)
                 z = torch.randn(n, self.params["embedding_dim"], device=self.device)

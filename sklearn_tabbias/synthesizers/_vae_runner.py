@@ -25,6 +25,10 @@ from sklearn_tabbias.synthesizers._vae_stopping import EarlyStopping
 
 logger = logging.getLogger("sklearn_tabbias")
 
+#: Before a run may keep an epoch, its validation loss is computed only every
+#: this many epochs (for the training curves of ``history_``).
+CURVE_EVERY = 10
+
 
 @dataclass
 class Runs:
@@ -193,7 +197,7 @@ class VAERunner:
             module.reset_parameters(generator)
         else:
             module.load_state(init_state)
-        optimizer = torch.optim.Adam(module.parameters(), lr=p["learning_rate"])
+        optimizer = _adam(module.parameters(), p["learning_rate"])
         stopping = EarlyStopping(
             module.state(),
             p["patience"],
@@ -207,6 +211,10 @@ class VAERunner:
         bar = self.progress(p["max_epochs"], f"{phase} ({n_members} runs)")
         for epoch in range(p["max_epochs"]):
             train_loss = self._epoch(module, optimizer, train, generator)
+            if epoch < stopping.first_epoch and epoch % CURVE_EVERY:
+                curves.record(epoch, active, train_loss)
+                bar.update(1)
+                continue  # no epoch is kept yet: validate only for the curves
             module.eval()
             val_loss = self._validation_loss(module, val, eps_val[active])
             curves.record(epoch, active, train_loss, val_loss)
@@ -246,12 +254,9 @@ class VAERunner:
         p = self.params
         n_active, n_train = module.n_members, len(train)
         batch_size = self._batch_size(n_train)
-        order = torch.argsort(torch.rand(n_active, n_train, generator=generator), 1)
-        order = order.to(self.device)
         total = torch.zeros(n_active, device=self.device)
         module.train()
-        for start in range(0, n_train, batch_size):
-            batch = train[order[:, start : start + batch_size]]
+        for batch in self._batches(train, n_active, batch_size, generator):
             eps = self.randn((n_active, batch.shape[1], p["latent_dim"]), generator)
             loss = self.loss(module, batch, eps)
             optimizer.zero_grad(set_to_none=True)
@@ -259,6 +264,19 @@ class VAERunner:
             optimizer.step()
             total += loss.detach() * batch.shape[1]
         return (total / n_train).cpu().numpy()
+
+    def _batches(self, train, n_active, batch_size, generator):
+        """Each member's mini-batches of one epoch, in its own shuffled order.
+
+        A full batch needs no order: the loss is a mean over the rows.
+        """
+        if batch_size >= len(train):
+            yield train.expand(n_active, *train.shape)
+            return
+        order = torch.argsort(torch.rand(n_active, len(train), generator=generator), 1)
+        order = order.to(self.device)
+        for start in range(0, len(train), batch_size):
+            yield train[order[:, start : start + batch_size]]
 
     def _validation_loss(self, module, val, eps, chunk=4096):
         """Per-member loss on all validation rows, in chunks (bounded memory)."""
@@ -353,10 +371,11 @@ class _Curves:
         self.val = np.full((max_epochs, n_members), np.nan)
         self.epochs = np.zeros(n_members, dtype=int)
 
-    def record(self, epoch, active, train_loss, val_loss):
-        """Store the epoch's losses of the active members."""
+    def record(self, epoch, active, train_loss, val_loss=None):
+        """Store the epoch's losses of the active members (NaN: not validated)."""
         self.train[epoch, active] = train_loss
-        self.val[epoch, active] = val_loss
+        if val_loss is not None:
+            self.val[epoch, active] = val_loss
         self.epochs[active] += 1
 
     def as_record(self, phase, train, val, init_state, stopping):
@@ -375,13 +394,18 @@ class _Curves:
         }
 
 
+def _adam(parameters, learning_rate):
+    """Adam with one fused kernel for all parameters (about 3x faster on a CPU)."""
+    return torch.optim.Adam(parameters, lr=learning_rate, fused=True)
+
+
 def _keep_members(module, optimizer, keep, learning_rate):
     """Drop stopped members from the module and from Adam's state."""
     keep_rows = torch.as_tensor(np.flatnonzero(keep), device=module.enc_w1.device)
     old = {name: optimizer.state[param] for name, param in module.named_parameters()}
     for name, param in list(module.named_parameters()):
         setattr(module, name, nn.Parameter(param.detach()[keep_rows].clone()))
-    optimizer = torch.optim.Adam(module.parameters(), lr=learning_rate)
+    optimizer = _adam(module.parameters(), learning_rate)
     for name, param in module.named_parameters():
         state = old[name]
         optimizer.state[param] = {

@@ -1,0 +1,228 @@
+"""Other projects' synthesizers behind our ``fit(X)`` / ``sample(n)`` calls.
+
+Each peer is called through its public API with its default settings (stated
+otherwise in :data:`FOREST_DIFFUSION_BUDGET`) and seeded: peers that draw from
+numpy's or torch's global generators run inside
+:func:`~sklearn_tabbias._random.seeded_globals`, which puts the caller's state
+back. Samples come back with the real table's columns and dtypes (integer
+columns rounded), so every metric sees them as it sees ours.
+
+The peers are optional: ``pip install "sklearn-tabbias[peers]"`` installs
+``arfpy``, ``ForestDiffusion`` and ``mostlyai-engine``; SDV comes with the
+package.
+"""
+
+import contextlib
+import importlib.util
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from sklearn_tabbias._random import seeded_globals
+
+__all__ = [
+    "FOREST_DIFFUSION_BUDGET",
+    "PEERS",
+    "ARFPeer",
+    "ForestDiffusionPeer",
+    "SDVPeer",
+    "TabularARGNPeer",
+    "installed",
+]
+
+#: ForestDiffusion's settings here. Its defaults (n_t=50, duplicate_K=100,
+#: 100 trees) fit 5,000 boosted models on 30,000 rows: hours per fit on 2 cores.
+FOREST_DIFFUSION_BUDGET = dict(n_t=20, duplicate_K=20, n_estimators=100)
+
+
+class _Peer:
+    """Shared part: seeds, and samples in the real table's dtypes."""
+
+    def __init__(self, random_state=0, **params):
+        self.random_state = random_state
+        self.params = params
+
+    def _like_real(self, sample):
+        """``sample`` with the fitted table's columns and dtypes."""
+        sample = pd.DataFrame(sample).reset_index(drop=True)
+        sample.columns = self.columns_
+        out = {}
+        for name, dtype in self.dtypes_.items():
+            column = sample[name]
+            if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(
+                dtype
+            ):
+                values = pd.to_numeric(column, errors="coerce").astype(float)
+                if pd.api.types.is_integer_dtype(dtype):
+                    values = values.round()
+                    if not values.isna().any():
+                        values = values.astype(dtype)
+                out[name] = values
+            else:
+                out[name] = column.astype(object).where(column.notna(), np.nan)
+        return pd.DataFrame(out)
+
+    def _remember(self, X):
+        self.columns_ = list(X.columns)
+        self.dtypes_ = X.dtypes.to_dict()
+
+
+class SDVPeer(_Peer):
+    """An SDV single-table synthesizer (``kind``: GaussianCopula, TVAE, CTGAN).
+
+    SDV draws from numpy's and torch's global generators when it fits (and
+    seeds its sampling with a fixed seed of its own); ``random_state`` seeds
+    them for the fit and puts the caller's state back afterwards.
+    """
+
+    def __init__(self, kind, categorical_features=None, random_state=0, **params):
+        super().__init__(random_state, **params)
+        self.kind = kind
+        self.categorical_features = categorical_features
+
+    def fit(self, X):
+        """Detect metadata (declaring the categorical columns) and fit, seeded."""
+        from sdv import single_table
+        from sdv.metadata import Metadata
+
+        metadata = Metadata.detect_from_dataframes({"table": X})
+        for column in self.categorical_features or []:
+            metadata.update_column(column, sdtype="categorical", table_name="table")
+        cls = getattr(single_table, f"{self.kind}Synthesizer")
+        params = {} if self.kind == "GaussianCopula" else self.params
+        if self.kind != "GaussianCopula":
+            params = {"enable_gpu": False, **params}
+        with warnings.catch_warnings(), seeded_globals(self.random_state):
+            # SDV's advice to save the metadata
+            warnings.filterwarnings("ignore", "We strongly recommend saving")
+            self.model_ = cls(metadata, **params)
+            self.model_.fit({"table": X})
+        return self
+
+    def sample(self, n_samples, random_state=None):
+        """Draw rows (SDV seeds itself; ``random_state`` is not used)."""
+        return self.model_.sample(n_samples)["table"]
+
+
+@contextlib.contextmanager
+def _numpy_in1d():
+    """Alias ``np.in1d`` to isin: arfpy 0.1.1 calls it, and numpy 2.4 removed it."""
+    missing = not hasattr(np, "in1d")
+    if missing:
+        np.in1d = np.isin  # noqa: NPY201 (arfpy's 1-d arguments: same result)
+    try:
+        yield
+    finally:
+        if missing:
+            del np.in1d  # noqa: NPY201
+
+
+class ARFPeer(_Peer):
+    """Adversarial random forests (``arfpy``: Watson et al., AISTATS 2023)."""
+
+    def fit(self, X):
+        """Grow the forests and estimate the leaf densities (FORDE), seeded."""
+        from arfpy import arf
+
+        self._remember(X)
+        self.seed_ = int(self.random_state)
+        with seeded_globals(self.seed_), _numpy_in1d():
+            self.model_ = arf.arf(x=X.copy(), verbose=False, **self.params)
+            self.model_.forde()
+        return self
+
+    def sample(self, n_samples, random_state=None):
+        """Draw rows from the leaf densities (FORGE)."""
+        seed = self.seed_ if random_state is None else int(random_state)
+        with seeded_globals(seed), _numpy_in1d():
+            return self._like_real(self.model_.forge(n=n_samples))
+
+
+class ForestDiffusionPeer(_Peer):
+    """ForestFlow (``ForestDiffusion``: Jolicoeur-Martineau et al., AISTATS 2024).
+
+    Categorical columns go in as integer codes (missing values as a category of
+    their own), flagged as binary or categorical; integer columns are flagged
+    as integers. Settings: :data:`FOREST_DIFFUSION_BUDGET` unless given.
+    """
+
+    def fit(self, X):
+        """Code the table as numbers and train the flow's boosted trees, seeded."""
+        from ForestDiffusion import ForestDiffusionModel
+
+        self._remember(X)
+        codes, kinds = {}, {"bin_indexes": [], "cat_indexes": [], "int_indexes": []}
+        self.categories_ = {}
+        for i, name in enumerate(X.columns):
+            column = X[name]
+            numeric = pd.api.types.is_numeric_dtype(column)
+            if numeric and not pd.api.types.is_bool_dtype(column):
+                codes[name] = column.astype(float)
+                if pd.api.types.is_integer_dtype(column):
+                    kinds["int_indexes"].append(i)
+                continue
+            values = column.astype(object).where(column.notna(), None)
+            categories = pd.Index(pd.unique(values))
+            self.categories_[name] = categories
+            codes[name] = pd.Series(categories.get_indexer(values), dtype=float)
+            kind = "bin_indexes" if len(categories) == 2 else "cat_indexes"
+            kinds[kind].append(i)
+        params = {**FOREST_DIFFUSION_BUDGET, **self.params}
+        with seeded_globals(int(self.random_state)):
+            self.model_ = ForestDiffusionModel(
+                pd.DataFrame(codes).to_numpy(),
+                diffusion_type="flow",
+                n_jobs=1,
+                seed=int(self.random_state),
+                **kinds,
+                **params,
+            )
+        return self
+
+    def sample(self, n_samples, random_state=None):
+        """Integrate the flow from noise and decode the category codes."""
+        seed = int(self.random_state if random_state is None else random_state)
+        with seeded_globals(seed):
+            values = self.model_.generate(batch_size=n_samples)
+        sample = pd.DataFrame(values, columns=self.columns_)
+        for name, categories in self.categories_.items():
+            index = sample[name].round().clip(0, len(categories) - 1).astype(int)
+            sample[name] = categories[index.to_numpy()]
+        return self._like_real(sample)
+
+
+class TabularARGNPeer(_Peer):
+    """MOSTLY AI's TabularARGN (``mostlyai-engine``), its scikit-learn interface."""
+
+    def fit(self, X):
+        """Train on the rows (CPU, default settings), seeded."""
+        from mostlyai.engine import TabularARGN
+
+        self._remember(X)
+        self.model_ = TabularARGN(
+            random_state=int(self.random_state), device="cpu", **self.params
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.model_.fit(X)
+        return self
+
+    def sample(self, n_samples, random_state=None):
+        """Draw rows (the engine seeds sampling from its ``random_state``)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self._like_real(self.model_.sample(n_samples=n_samples))
+
+
+#: Peers of the optional ``peers`` extra: name -> (adapter, package it imports).
+PEERS = {
+    "ARF": (ARFPeer, "arfpy"),
+    "ForestDiffusion": (ForestDiffusionPeer, "ForestDiffusion"),
+    "TabularARGN": (TabularARGNPeer, "mostlyai"),
+}
+
+
+def installed(model):
+    """Whether ``model`` can run here (a peer of the extra needs its package)."""
+    return model not in PEERS or importlib.util.find_spec(PEERS[model][1]) is not None
