@@ -54,6 +54,19 @@ def test_point_mass_and_nan_become_states(mixed):
     assert {b.column for b in gate_blocks} == {1, 2}
 
 
+def test_a_coarse_grid_of_values_gets_no_point_masses():
+    rng = np.random.default_rng(0)
+    grid = rng.binomial(15, 0.4, 400)  # Letter-like: 0-15, several values >= 10%
+    zeros = np.where(rng.random(400) < 0.7, 0.0, rng.lognormal(5, 1, 400))
+    frame = pd.DataFrame({"grid": grid, "zeros": zeros})
+    enc = TabularEncoder().fit(frame)
+    grid_spec, zeros_spec = enc.columns_
+    assert grid_spec.kind == "continuous" and len(grid_spec.spikes) == 0
+    assert list(zeros_spec.spikes) == [0.0]
+    many = TabularEncoder(max_point_masses=10).fit(frame).columns_[0]
+    assert len(many.spikes) >= 3
+
+
 def test_round_trip_restores_schema(mixed):
     enc = TabularEncoder().fit(mixed)
     back = enc.inverse_transform(enc.transform(mixed))
