@@ -110,15 +110,15 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     point_mass_threshold : float, default=0.1
         A value of a continuous column that holds at least this share of the
         non-missing rows becomes a discrete state of its own. 1.0 disables it.
-    max_point_masses : int, default=2
-        Most point masses a continuous column may have. Point masses model
-        atoms of an otherwise continuous column (0 in a zero-inflated column, a
-        default such as 40 hours, a censoring bound); a column where more values
-        each hold ``point_mass_threshold`` of the rows is a coarse grid of values
-        (Letter's 0–15 features, King's bathrooms), modelled better as one
-        continuous column: it gets none. Splitting such columns into 3–5
-        discrete states each lowered the synthetic-trained accuracy of a VAE on
-        300 Letter rows from 0.47 to 0.40.
+    max_point_masses : int, default=1
+        Most point masses a continuous column may have. A point mass models an
+        atom of an otherwise continuous column (0 in a zero-inflated column, a
+        default such as 40 hours); a column where several values each hold
+        ``point_mass_threshold`` of the rows is a coarse grid of values
+        (Letter's 0–15 features, King's bathrooms and floors), modelled better as
+        one continuous column: it gets none. On 300 Letter rows, splitting such
+        columns into 3–5 discrete states each lowered the synthetic-trained
+        accuracy of the VAE from 0.47 to 0.40 (docs/benchmarks.md).
     numerical_transform : {"quantile", "standard"}, default="quantile"
         How the continuous part is scaled: a quantile transform to a standard
         normal (robust to skew; decoded values stay within the observed range), or
@@ -165,7 +165,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         categorical_features=None,
         max_integer_categories=10,
         point_mass_threshold=0.1,
-        max_point_masses=2,
+        max_point_masses=1,
         numerical_transform="quantile",
         random_state=None,
     ):
