@@ -48,7 +48,10 @@ class _Peer:
     def _like_real(self, sample):
         """``sample`` with the fitted table's columns and dtypes."""
         sample = pd.DataFrame(sample).reset_index(drop=True)
-        sample.columns = self.columns_
+        if set(sample.columns) == set(self.columns_):
+            sample = sample[self.columns_]  # by name
+        else:
+            sample.columns = self.columns_  # a bare array, in the fitted order
         out = {}
         for name, dtype in self.dtypes_.items():
             column = sample[name]
