@@ -80,7 +80,7 @@ def run_one(dataset, n_rows, seed, model, params):
         seconds=seconds,
     )
     history = getattr(synthesizer, "history_", None)
-    if history:
+    if history and "best_epoch" in history[-1]:  # the VAE's records
         record["best_epochs"] = [int(e) for e in history[-1]["best_epoch"]]
     return record
 

@@ -132,7 +132,8 @@ class ARFPeer(_Peer):
 
         self._remember(X)
         self.seed_ = int(self.random_state)
-        with seeded_globals(self.seed_), _numpy_in1d():
+        with seeded_globals(self.seed_), _numpy_in1d(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # arfpy's pandas calls
             self.model_ = arf.arf(x=X.copy(), verbose=False, **self.params)
             self.model_.forde()
         return self
@@ -140,7 +141,8 @@ class ARFPeer(_Peer):
     def sample(self, n_samples, random_state=None):
         """Draw rows from the leaf densities (FORGE)."""
         seed = self.seed_ if random_state is None else int(random_state)
-        with seeded_globals(seed), _numpy_in1d():
+        with seeded_globals(seed), _numpy_in1d(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
             return self._like_real(self.model_.forge(n=n_samples))
 
 
