@@ -66,6 +66,13 @@ class _ColumnSpec:
     is_integer: bool = False
     low: float = np.nan
     high: float = np.nan
+    grid: float = 0.0  # every observed value times grid is whole (0: no grid)
+
+    def snap(self, values):
+        """Decoded values on the column's grid (whole numbers, quarters, cents)."""
+        if self.grid:
+            values = np.round(values * self.grid) / self.grid
+        return values
 
     @property
     def states(self):
@@ -271,6 +278,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     def _fit_continuous(self, spec, values, rng):
         spec.kind = "continuous"
         spec.low, spec.high = float(values.min()), float(values.max())
+        spec.grid = 1.0 if spec.is_integer else _grid(values)
         uniques, counts = np.unique(values, return_counts=True)
         spikes = uniques[counts >= self.point_mass_threshold * len(values)]
         if len(spikes) > self.max_point_masses:  # a coarse grid, not atoms
@@ -456,9 +464,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             else:
                 scaled = Z[:, block.start].reshape(-1, 1)
                 values = spec.scaler.inverse_transform(scaled).ravel()
-                if spec.is_integer:
-                    values = np.round(values)
-                values = np.clip(values, spec.low, spec.high)
+                values = np.clip(spec.snap(values), spec.low, spec.high)
         offset = int(spec.scaler is not None)
         for i, spike in enumerate(spec.spikes):
             values[states == offset + i] = spike
@@ -558,6 +564,26 @@ def _from_numbers(values, dtype):
         stamps = pd.to_datetime(ticks, unit=dtype.unit, utc=True)
         return stamps.dt.tz_convert(dtype.tz).astype(dtype)
     return pd.to_datetime(ticks, unit=np.datetime_data(dtype)[0]).astype(dtype)
+
+
+#: Candidate grids of a continuous column: values times one of them are whole.
+GRIDS = (1, 2, 4, 10, 20, 40, 100, 1_000, 10_000, 100_000, 1_000_000)
+
+
+def _grid(values):
+    """The smallest of :data:`GRIDS` that makes every value whole, or 0.
+
+    King's bathrooms are quarters (4), floors halves (2), prices with cents
+    100; values measured to full precision have none. Decoded values are
+    rounded to it, so a synthetic column takes only values a real one can.
+    """
+    for grid in GRIDS:
+        scaled = values * grid
+        if np.all(
+            np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1, np.abs(scaled))
+        ):
+            return float(grid)
+    return 0.0
 
 
 def _restore_dtype(spec, values):

@@ -67,6 +67,24 @@ def test_a_coarse_grid_of_values_gets_no_point_masses():
     assert len(many.spikes) >= 3
 
 
+def test_decoded_values_stay_on_the_columns_grid():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "bathrooms": rng.integers(2, 20, 300) / 4,  # quarters, as King's
+            "price": rng.integers(1000, 90000, 300) / 100,  # cents
+            "measured": rng.normal(size=300),  # full precision: no grid
+        }
+    )
+    enc = TabularEncoder().fit(frame)
+    assert [spec.grid for spec in enc.columns_] == [4.0, 100.0, 0.0]
+    Z = np.random.default_rng(1).normal(0, 1, (500, enc.n_features_out_))
+    out = enc.inverse_transform(Z)
+    quarters, cents = out["bathrooms"] * 4, out["price"] * 100
+    assert np.allclose(quarters, quarters.round()) and np.allclose(cents, cents.round())
+    assert out["measured"].nunique() == 500
+
+
 def test_round_trip_restores_schema(mixed):
     enc = TabularEncoder().fit(mixed)
     back = enc.inverse_transform(enc.transform(mixed))

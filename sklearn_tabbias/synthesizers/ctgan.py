@@ -343,9 +343,7 @@ def _restore(table, schema):
         raw = table[f"c{i}"]
         if spec.kind == "continuous":
             values = raw.to_numpy(dtype="float64")
-            if spec.is_integer:
-                values = np.round(values)
-            values = np.clip(values, spec.low, spec.high)
+            values = np.clip(spec.snap(values), spec.low, spec.high)
             if len(spec.spikes):
                 mass = table[f"c{i}_mass"].astype(str).to_numpy()
                 for j, spike in enumerate(spec.spikes):
