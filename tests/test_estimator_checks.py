@@ -38,6 +38,19 @@ ESTIMATORS = [
 ]
 
 
-@parametrize_with_checks(ESTIMATORS)
+def _expected_failures(estimator):
+    """Checks an estimator may fail, and why."""
+    if isinstance(estimator, MLPDiscriminator):
+        # seen in full runs: 2 of 40 probabilities 6e-8 apart (rtol 1e-7)
+        return {
+            "check_methods_sample_order_invariance": "float32 torch matmuls round "
+            "a row differently at another position in the batch (~1e-7 relative)"
+        }
+    return {}
+
+
+@parametrize_with_checks(
+    ESTIMATORS, expected_failed_checks=_expected_failures, xfail_strict=False
+)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
