@@ -68,6 +68,10 @@ class _Peer:
                 out[name] = column.astype(object).where(column.notna(), np.nan)
         return pd.DataFrame(out)
 
+    def _seed(self, random_state=None):
+        """The seed of a call: its own ``random_state``, else the peer's."""
+        return int(self.random_state if random_state is None else random_state)
+
     def _remember(self, X):
         self.columns_ = list(X.columns)
         self.dtypes_ = X.dtypes.to_dict()
@@ -131,8 +135,7 @@ class ARFPeer(_Peer):
         from arfpy import arf
 
         self._remember(X)
-        self.seed_ = int(self.random_state)
-        with seeded_globals(self.seed_), _numpy_in1d(), warnings.catch_warnings():
+        with seeded_globals(self._seed()), _numpy_in1d(), warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)  # arfpy's pandas calls
             self.model_ = arf.arf(x=X.copy(), verbose=False, **self.params)
             self.model_.forde()
@@ -140,8 +143,11 @@ class ARFPeer(_Peer):
 
     def sample(self, n_samples, random_state=None):
         """Draw rows from the leaf densities (FORGE)."""
-        seed = self.seed_ if random_state is None else int(random_state)
-        with seeded_globals(seed), _numpy_in1d(), warnings.catch_warnings():
+        with (
+            seeded_globals(self._seed(random_state)),
+            _numpy_in1d(),
+            warnings.catch_warnings(),
+        ):
             warnings.simplefilter("ignore", FutureWarning)
             return self._like_real(self.model_.forge(n=n_samples))
 
@@ -176,12 +182,12 @@ class ForestDiffusionPeer(_Peer):
             kind = "bin_indexes" if len(categories) == 2 else "cat_indexes"
             kinds[kind].append(i)
         params = {**FOREST_DIFFUSION_BUDGET, **self.params}
-        with seeded_globals(int(self.random_state)):
+        with seeded_globals(self._seed()):
             self.model_ = ForestDiffusionModel(
                 pd.DataFrame(codes).to_numpy(),
                 diffusion_type="flow",
                 n_jobs=1,
-                seed=int(self.random_state),
+                seed=self._seed(),
                 **kinds,
                 **params,
             )
@@ -189,8 +195,7 @@ class ForestDiffusionPeer(_Peer):
 
     def sample(self, n_samples, random_state=None):
         """Integrate the flow from noise and decode the category codes."""
-        seed = int(self.random_state if random_state is None else random_state)
-        with seeded_globals(seed):
+        with seeded_globals(self._seed(random_state)):
             values = self.model_.generate(batch_size=n_samples)
         sample = pd.DataFrame(values, columns=self.columns_)
         for name, categories in self.categories_.items():
@@ -208,7 +213,7 @@ class TabularARGNPeer(_Peer):
 
         self._remember(X)
         self.model_ = TabularARGN(
-            random_state=int(self.random_state), device="cpu", **self.params
+            random_state=self._seed(), device="cpu", **self.params
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
