@@ -1,6 +1,7 @@
 import dataclasses
 import json
 
+import pandas as pd
 import pytest
 import torch
 from conftest import DATA_HOME
@@ -176,6 +177,27 @@ def test_peer_adapters_sample_the_real_tables_columns_and_dtypes(name, adult300)
         seen = set(rows[column].dropna())
         # TabularARGN's default value protection writes rare categories as _RARE_
         assert set(sample[column].dropna()) - seen <= {"_RARE_"}, column
+
+
+@pytest.mark.parametrize("name", sorted(peers.PEERS))
+def test_peer_adapters_keep_numbers_declared_categorical_as_categories(
+    name, adult300
+):
+    # route (a) codes every category as a number: seen as continuous, ARF's
+    # synthetic Adult labels were fractions and its utility 0.015 accuracy
+    adapter, package = peers.PEERS[name]
+    pytest.importorskip(package)
+    rows = adult300.head(120).select_dtypes("number").astype(float)
+    rows["income"] = (adult300.head(120)["income"] == ">50K").astype(float)
+    rows["workclass"] = pd.factorize(adult300.head(120)["workclass"])[0] * 1.5
+    settings = cells.SETTINGS["quick"].peers[name]
+    model = adapter(
+        categorical_features=["income", "workclass"], random_state=0, **settings
+    ).fit(rows)
+    sample = model.sample(50, random_state=1)
+    assert sample.dtypes.equals(rows.dtypes)
+    for column in ("income", "workclass"):
+        assert set(sample[column].dropna()) <= set(rows[column]), column
 
 
 def test_default_models_are_the_installed_ones(monkeypatch, capsys):

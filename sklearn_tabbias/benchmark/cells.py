@@ -191,7 +191,11 @@ def make_model(cell, settings, table):
         )
     if model in peers.PEERS:
         adapter, _ = peers.PEERS[model]
-        return adapter(random_state=seed, **settings.peers.get(model, {}))
+        return adapter(
+            categorical_features=cats,
+            random_state=seed,
+            **settings.peers.get(model, {}),
+        )
     kind = model.removeprefix("SDV ")
     return peers.SDVPeer(
         kind, categorical_features=cats, random_state=seed, **settings.sdv

@@ -39,9 +39,16 @@ FOREST_DIFFUSION_BUDGET = dict(n_t=10, duplicate_K=10, n_estimators=20)
 
 
 class _Peer:
-    """Shared part: seeds, and samples in the real table's dtypes."""
+    """Shared part: seeds, declared categories, samples in the real table's dtypes.
 
-    def __init__(self, random_state=0, **params):
+    ``categorical_features`` names columns that are categories although they
+    hold numbers (the authors' preprocessed splits code every category as a
+    number); they reach the peer as object columns, which every peer treats as
+    categorical, and come back as numbers.
+    """
+
+    def __init__(self, categorical_features=None, random_state=0, **params):
+        self.categorical_features = categorical_features
         self.random_state = random_state
         self.params = params
 
@@ -58,7 +65,8 @@ class _Peer:
             if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(
                 dtype
             ):
-                values = pd.to_numeric(column, errors="coerce").astype(float)
+                values = pd.to_numeric(column.astype(object), errors="coerce")
+                values = values.astype(float)
                 if pd.api.types.is_integer_dtype(dtype):
                     values = values.round()
                     if not values.isna().any():
@@ -73,8 +81,13 @@ class _Peer:
         return int(self.random_state if random_state is None else random_state)
 
     def _remember(self, X):
+        """Store columns and dtypes; X with declared categories as objects."""
         self.columns_ = list(X.columns)
         self.dtypes_ = X.dtypes.to_dict()
+        X = X.copy()
+        for name in self.categorical_features or []:
+            X[name] = X[name].astype(object)
+        return X
 
 
 class SDVPeer(_Peer):
@@ -86,9 +99,8 @@ class SDVPeer(_Peer):
     """
 
     def __init__(self, kind, categorical_features=None, random_state=0, **params):
-        super().__init__(random_state, **params)
+        super().__init__(categorical_features, random_state, **params)
         self.kind = kind
-        self.categorical_features = categorical_features
 
     def fit(self, X):
         """Detect metadata (declaring the categorical columns) and fit, seeded."""
@@ -134,10 +146,10 @@ class ARFPeer(_Peer):
         """Grow the forests and estimate the leaf densities (FORDE), seeded."""
         from arfpy import arf
 
-        self._remember(X)
+        X = self._remember(X)
         with seeded_globals(self._seed()), _numpy_in1d(), warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)  # arfpy's pandas calls
-            self.model_ = arf.arf(x=X.copy(), verbose=False, **self.params)
+            self.model_ = arf.arf(x=X, verbose=False, **self.params)
             self.model_.forde()
         return self
 
@@ -164,7 +176,7 @@ class ForestDiffusionPeer(_Peer):
         """Code the table as numbers and train the flow's boosted trees, seeded."""
         from ForestDiffusion import ForestDiffusionModel
 
-        self._remember(X)
+        X = self._remember(X)
         codes, kinds = {}, {"bin_indexes": [], "cat_indexes": [], "int_indexes": []}
         self.categories_ = {}
         for i, name in enumerate(X.columns):
@@ -211,7 +223,7 @@ class TabularARGNPeer(_Peer):
         """Train on the rows (CPU, default settings), seeded."""
         from mostlyai.engine import TabularARGN
 
-        self._remember(X)
+        X = self._remember(X)
         self.model_ = TabularARGN(
             random_state=self._seed(), device="cpu", **self.params
         )
