@@ -9,6 +9,7 @@ from sklearn.model_selection import GridSearchCV
 
 from sklearn_tabbias import BiasedCTGAN, DivergenceScorer, UtilityScorer
 from sklearn_tabbias.metrics import SmallSampleWarning
+from sklearn_tabbias.synthesizers import ctgan as ctgan_module
 from sklearn_tabbias.synthesizers._ctgan_runner import CTGANRunner
 
 SMALL = dict(
@@ -190,3 +191,22 @@ def test_point_masses_reach_ctgan_as_discrete_columns(monkeypatch):
     assert (seen["real"]["c0"][at_zero] == np.median(renovated[~at_zero])).all()
     sample = gen.sample(500, random_state=0)
     assert (sample["renovated"] == 0).mean() > 0.2  # exact zeros, from the indicator
+
+
+def test_auto_epochs_give_small_tables_enough_steps(adult300, monkeypatch):
+    # ctgan's 300 epochs are 600 steps on 300 rows: CTGAN learned little of
+    # King's or Letter's joint structure in them (docs/benchmarks.md)
+    monkeypatch.setattr(ctgan_module, "CTGAN_EPOCHS", 3)
+    monkeypatch.setattr(ctgan_module, "AUTO_MIN_STEPS", 40)
+    small = {**SMALL, "epochs": "auto"}
+    synth = BiasedCTGAN(bias="none", random_state=0, **small).fit(adult300.head(60))
+    record = synth.history_[0]
+    assert record["steps_per_epoch"] == 3  # batch 20 of 60 rows
+    assert synth.epochs_ == record["epochs"] == 14  # ceil(40 / 3) > 3
+    many = BiasedCTGAN(bias="none", random_state=0, **small).fit(adult300)
+    assert many.history_[0]["steps_per_epoch"] == 2 and many.epochs_ == 20
+    monkeypatch.setattr(ctgan_module, "AUTO_MIN_STEPS", 4)
+    few = BiasedCTGAN(bias="none", random_state=0, **small).fit(adult300.head(60))
+    assert few.epochs_ == 3  # ctgan's epochs when they take enough steps
+    fixed = BiasedCTGAN(bias="none", random_state=0, **SMALL).fit(adult300.head(60))
+    assert fixed.epochs_ == fixed.history_[0]["epochs"] == SMALL["epochs"]

@@ -20,11 +20,15 @@ from sklearn_tabbias.synthesizers._common import (
     check_device,
     check_varying,
 )
-from sklearn_tabbias.synthesizers._ctgan_runner import CTGANRunner
+from sklearn_tabbias.synthesizers._ctgan_runner import CTGANRunner, steps_per_epoch
 
 __all__ = ["BiasedCTGAN"]
 
 _NAN = "__nan__"
+#: ctgan's default epochs, the least ``epochs="auto"`` trains.
+CTGAN_EPOCHS = 300
+#: Generator steps every training on the real rows takes with ``epochs="auto"``.
+AUTO_MIN_STEPS = 6000
 #: Point-mass indicator of a value that is none of its column's point masses.
 _REST = "-"
 
@@ -52,8 +56,13 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         The bias method.
     n_seeds : int, default=10
         CTGANs trained on the real rows for "drs" (one for the other methods).
-    epochs : int, default=300
-        Epochs on the real rows (phase 1 and fine-tuning).
+    epochs : int or "auto", default="auto"
+        Epochs on the real rows (phase 1 and fine-tuning). "auto": ctgan's 300
+        epochs, or more on small tables, so that every training on the real
+        rows takes at least ``AUTO_MIN_STEPS`` (6,000) generator steps; the
+        300 epochs of a few hundred rows are only 600 steps, after which a
+        CTGAN has learned little of the joint distribution (see
+        ``docs/benchmarks.md``).
     pretrain_samples : int, default=10000
         Synthetic rows for pre-training.
     pretrain_epochs : int, default=30
@@ -102,8 +111,8 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
     init_state_ : dict or None
         State dicts of the pre-trained generator and discriminator that
         fine-tuning started from; None for "none".
-    batch_size_, pac_ : int
-        The batch size and pac used on the real rows.
+    batch_size_, pac_, epochs_ : int
+        The batch size, pac and epochs used on the real rows.
     history_ : list of dict
         One record per trained CTGAN: phase, rows, epochs, losses, seconds.
 
@@ -121,7 +130,7 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
     _parameter_constraints = {
         "bias": [StrOptions({"none", "pretrain", "drs"})],
         "n_seeds": [Interval(Integral, 1, None, closed="left")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "pretrain_samples": [Interval(Integral, 2, None, closed="left")],
         "pretrain_epochs": [Interval(Integral, 1, None, closed="left")],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
@@ -146,7 +155,7 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         self,
         bias="pretrain",
         n_seeds=10,
-        epochs=300,
+        epochs="auto",
         pretrain_samples=10000,
         pretrain_epochs=30,
         embedding_dim=128,
@@ -199,6 +208,12 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
             )
         return self.batch_size, pac
 
+    def _epochs(self, n_rows):
+        if self.epochs != "auto":
+            return self.epochs
+        steps = steps_per_epoch(n_rows, self.batch_size_)
+        return max(CTGAN_EPOCHS, -(-AUTO_MIN_STEPS // steps))
+
     def _fit(self, frame, rng):
         device = check_device(self.device)
         self.schema_ = TabularEncoder(
@@ -208,6 +223,7 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         check_varying(self.schema_)
         prepared, discrete = _prepare(frame, self.schema_)
         self.batch_size_, self.pac_ = self._batch_and_pac(len(frame))
+        self.epochs_ = self._epochs(len(frame))
         params = {
             "embedding_dim": self.embedding_dim,
             "generator_dim": tuple(self.generator_dim),
@@ -226,7 +242,7 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         runner = CTGANRunner(prepared, discrete, params, rng)
         self.init_state_ = None
         if self.bias == "none":
-            pair = runner.train(runner.real, self.epochs, phase="real")
+            pair = runner.train(runner.real, self.epochs_, phase="real")
         else:
             pretrained = self._pretrain(runner, rng)
             self.init_state_ = {
@@ -236,7 +252,7 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
                 )
             }
             pair = runner.train(
-                runner.real, self.epochs, init=pretrained, phase="finetune"
+                runner.real, self.epochs_, init=pretrained, phase="finetune"
             )
         self.generator_, self.discriminator_ = pair
         self.history_ = runner.records
@@ -247,7 +263,7 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         share = math.ceil(self.pretrain_samples / n_runs)
         seeds = rng.randint(MAX_SEED, size=n_runs)
         runs = Parallel(n_jobs=self.n_jobs)(
-            delayed(_seed_run)(runner, seed, self.epochs, share) for seed in seeds
+            delayed(_seed_run)(runner, seed, self.epochs_, share) for seed in seeds
         )
         parts = [part for part, _ in runs]
         runner.records.extend(record for _, record in runs)
