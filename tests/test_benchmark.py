@@ -180,9 +180,7 @@ def test_peer_adapters_sample_the_real_tables_columns_and_dtypes(name, adult300)
 
 
 @pytest.mark.parametrize("name", sorted(peers.PEERS))
-def test_peer_adapters_keep_numbers_declared_categorical_as_categories(
-    name, adult300
-):
+def test_peer_adapters_keep_numbers_declared_categorical_as_categories(name, adult300):
     # route (a) codes every category as a number: seen as continuous, ARF's
     # synthetic Adult labels were fractions and its utility 0.015 accuracy
     adapter, package = peers.PEERS[name]

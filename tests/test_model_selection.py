@@ -159,5 +159,6 @@ def test_divergence_scorer_repeats_in_parallel_give_the_same_score(
     adult300, four_cores
 ):
     synth = BiasedVAESynthesizer(bias="none", random_state=0, **TINY).fit(adult300)
-    serial = DivergenceScorer(n_repeats=2)(synth, adult300)
-    assert DivergenceScorer(n_repeats=2, n_jobs=2)(synth, adult300) == serial
+    for params in ({"method": "paper", "n_repeats": 2}, {"n_splits": 3}):
+        serial = DivergenceScorer(**params)(synth, adult300)
+        assert DivergenceScorer(**params, n_jobs=2)(synth, adult300) == serial

@@ -1,5 +1,6 @@
 """Validation metrics: divergences, utility, privacy, and scorers."""
 
+from sklearn_tabbias.metrics.crossfit import CrossFitDivergence, crossfit_divergence
 from sklearn_tabbias.metrics.detection import DetectionEstimate, estimate_detection
 from sklearn_tabbias.metrics.divergence import (
     DivergenceEstimate,
@@ -15,6 +16,7 @@ from sklearn_tabbias.metrics.scorers import (
 from sklearn_tabbias.metrics.utility import UtilityResult, utility
 
 __all__ = [
+    "CrossFitDivergence",
     "DetectionEstimate",
     "DetectionScorer",
     "DivergenceEstimate",
@@ -24,6 +26,7 @@ __all__ = [
     "SmallSampleWarning",
     "UtilityResult",
     "UtilityScorer",
+    "crossfit_divergence",
     "estimate_detection",
     "estimate_divergence",
     "privacy",

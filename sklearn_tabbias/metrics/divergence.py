@@ -18,17 +18,15 @@ from numbers import Integral
 import numpy as np
 from joblib import delayed
 from scipy import stats
-from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from sklearn_tabbias._parallel import Parallel
 from sklearn_tabbias._validation import MAX_SEED, as_frame
+from sklearn_tabbias.metrics._classifier import fit_seeded, prob_real
 from sklearn_tabbias.metrics._features import make_feature_encoder, to_frame_like
 from sklearn_tabbias.nn.discriminator import MLPDiscriminator
 
 __all__ = ["DivergenceEstimate", "SmallSampleWarning", "estimate_divergence"]
-
-_EPS = 1e-7
 
 #: Below these sizes the paper's App. A finds estimates unreliable.
 RELIABLE_N_TRAIN, RELIABLE_N_EVAL = 1000, 500
@@ -235,17 +233,9 @@ def _one_repeat(X_real, X_synth, n_train, n_eval, discriminator, seed):
     synth_rows = rng.permutation(len(X_synth))[: n_train + n_eval]
     X = np.vstack([X_real[real_rows[:n_train]], X_synth[synth_rows[:n_train]]])
     y = np.r_[np.ones(n_train), np.zeros(n_train)]
-    model = clone(discriminator)
-    if "random_state" in model.get_params():
-        model.set_params(random_state=rng.randint(MAX_SEED))
-    model.fit(X, y)
-    p_real = _prob_real(model, X_real[real_rows[n_train:]])
-    p_synth = _prob_real(model, X_synth[synth_rows[n_train:]])
+    model = fit_seeded(discriminator, X, y, rng)
+    p_real = prob_real(model, X_real[real_rows[n_train:]])
+    p_synth = prob_real(model, X_synth[synth_rows[n_train:]])
     kl = float(np.mean(np.log(p_real) - np.log1p(-p_real)))
     js = 0.5 * (2 + np.mean(np.log2(p_real)) + np.mean(np.log2(1 - p_synth)))
     return float(js), kl
-
-
-def _prob_real(model, X):
-    column = list(model.classes_).index(1)
-    return np.clip(model.predict_proba(X)[:, column], _EPS, 1 - _EPS)

@@ -9,17 +9,22 @@ synthesizer and ``X`` always get the same score.
 """
 
 from sklearn_tabbias._validation import as_frame
+from sklearn_tabbias.metrics.crossfit import crossfit_divergence
 from sklearn_tabbias.metrics.detection import estimate_detection
 from sklearn_tabbias.metrics.divergence import estimate_divergence
 from sklearn_tabbias.metrics.utility import utility
 
 __all__ = ["DetectionScorer", "DivergenceScorer", "UtilityScorer"]
 
+#: Synthetic rows per real row that ``DivergenceScorer(method="crossfit")``
+#: draws by default: they are free, and they train its discriminator.
+CROSSFIT_SAMPLES_PER_ROW = 4
+
 
 class _SamplingScorer:
     """Shared part: draw a seeded synthetic sample the size of ``X``."""
 
-    def _sample(self, estimator, X):
+    def _sample(self, estimator, X, per_row=1):
         fitted = getattr(estimator, "feature_names_in_", None)
         columns = list(getattr(X, "columns", []))
         if fitted is not None and columns and columns != list(fitted):
@@ -27,7 +32,7 @@ class _SamplingScorer:
                 f"{type(self).__name__}: X has the columns {columns}, but the "
                 f"synthesizer was fitted on {list(fitted)}."
             )
-        n_samples = len(X) if self.n_samples is None else self.n_samples
+        n_samples = per_row * len(X) if self.n_samples is None else self.n_samples
         return estimator.sample(n_samples, random_state=self.random_state)
 
     def __repr__(self):
@@ -42,13 +47,22 @@ class DivergenceScorer(_SamplingScorer):
     ----------
     divergence : {"js", "kl"}, default="js"
         Which divergence.
+    method : {"crossfit", "paper"}, default="crossfit"
+        "crossfit": :func:`~sklearn_tabbias.metrics.crossfit_divergence`, every
+        row of ``X`` scored out of fold against a larger sample; the score lies
+        in [-1, 0] for JS and [-inf, 0] for KL. "paper": the paper's estimator
+        (:func:`~sklearn_tabbias.metrics.estimate_divergence`) with ``n_train``
+        and ``n_eval`` rows; on a small fold it is noisy and can be far above 0.
     n_samples : int, default=None
-        Synthetic rows to draw; None draws as many as ``X`` has.
+        Synthetic rows to draw; None draws ``CROSSFIT_SAMPLES_PER_ROW`` (4)
+        times as many as ``X`` has for "crossfit", as many for "paper".
+    n_splits : int, default=5
+        Folds of "crossfit".
     n_train, n_eval : int, default=None
-        Rows per table to train (M) and evaluate (L) the discriminator; None
-        splits the smaller table 80/20.
+        Rows per table to train (M) and evaluate (L) the discriminator of
+        "paper"; None splits the smaller table 80/20.
     n_repeats : int, default=1
-        Discriminators averaged.
+        Discriminators averaged by "paper".
     encoding : {"onehot", "ordinal"}, default="onehot"
         Feature encoding.
     discriminator : classifier, default=None
@@ -56,18 +70,17 @@ class DivergenceScorer(_SamplingScorer):
     random_state : int, default=0
         Seeds the sample and the discriminators.
     n_jobs : int, default=None
-        Processes for the repeats (joblib); the score does not depend on it.
+        Processes for the folds or repeats (joblib); the score does not depend
+        on it.
 
     Examples
     --------
     >>> from sklearn.datasets import load_iris
-    >>> from sklearn.ensemble import HistGradientBoostingClassifier
     >>> from sklearn_tabbias import BiasedVAESynthesizer
     >>> from sklearn_tabbias.metrics import DivergenceScorer
     >>> X = load_iris(as_frame=True).frame
     >>> gen = BiasedVAESynthesizer(n_seeds=2, max_epochs=30, random_state=0).fit(X)
-    >>> scorer = DivergenceScorer(discriminator=HistGradientBoostingClassifier())
-    >>> -1 <= scorer(gen, X) <= 0.1
+    >>> -1 <= DivergenceScorer()(gen, X) <= 0
     True
     """
 
@@ -75,7 +88,9 @@ class DivergenceScorer(_SamplingScorer):
         self,
         divergence="js",
         *,
+        method="crossfit",
         n_samples=None,
+        n_splits=5,
         n_train=None,
         n_eval=None,
         n_repeats=1,
@@ -86,8 +101,12 @@ class DivergenceScorer(_SamplingScorer):
     ):
         if divergence not in ("js", "kl"):
             raise ValueError(f"divergence must be 'js' or 'kl', got {divergence!r}.")
+        if method not in ("crossfit", "paper"):
+            raise ValueError(f"method must be 'crossfit' or 'paper', got {method!r}.")
         self.divergence = divergence
+        self.method = method
         self.n_samples = n_samples
+        self.n_splits = n_splits
         self.n_train = n_train
         self.n_eval = n_eval
         self.n_repeats = n_repeats
@@ -98,18 +117,34 @@ class DivergenceScorer(_SamplingScorer):
 
     def __call__(self, estimator, X, y=None):
         """Return minus the divergence of a fresh sample from ``X``."""
-        estimate = estimate_divergence(
-            X,
-            self._sample(estimator, X),
-            n_train=self.n_train,
-            n_eval=self.n_eval,
-            n_repeats=self.n_repeats,
+        return -self.estimate(estimator, X).mean(self.divergence)
+
+    def estimate(self, estimator, X):
+        """The divergence estimate behind the score (with its uncertainty).
+
+        Returns
+        -------
+        estimate : CrossFitDivergence or DivergenceEstimate
+            By ``method``.
+        """
+        per_row = CROSSFIT_SAMPLES_PER_ROW if self.method == "crossfit" else 1
+        sample = self._sample(estimator, X, per_row)
+        common = dict(
             encoding=self.encoding,
             discriminator=self.discriminator,
             random_state=self.random_state,
             n_jobs=self.n_jobs,
         )
-        return -estimate.mean(self.divergence)
+        if self.method == "crossfit":
+            return crossfit_divergence(X, sample, n_splits=self.n_splits, **common)
+        return estimate_divergence(
+            X,
+            sample,
+            n_train=self.n_train,
+            n_eval=self.n_eval,
+            n_repeats=self.n_repeats,
+            **common,
+        )
 
 
 class DetectionScorer(_SamplingScorer):
