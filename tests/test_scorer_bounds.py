@@ -44,7 +44,7 @@ class _Replay:
 def _assert_bounded(real, synthetic, discriminator):
     div = crossfit_divergence(real, synthetic, discriminator=discriminator)
     det = estimate_detection(real, synthetic, random_state=0)
-    values = [div.js, div.kl, div.js_se, div.kl_se, det.mean]
+    values = [div.js, div.kl, div.js_se, div.kl_se, det.mean, det.se]
     assert not any(math.isnan(v) for v in values)
     assert 0 <= div.js <= 1 and div.kl >= 0 and 0 <= det.mean <= 1
     low, high = div.interval("js")

@@ -66,6 +66,11 @@ class DetectionEstimate:
         """Standard deviation of the fold AUCs."""
         return float(np.std(self.auc, ddof=1)) if len(self.auc) > 1 else 0.0
 
+    @property
+    def se(self):
+        """Standard error of the mean AUC (the folds' spread over their number)."""
+        return self.std / np.sqrt(len(self.auc))
+
     def interval(self):
         """Student-t confidence interval of the mean AUC over the folds."""
         if len(self.auc) < 2:
