@@ -33,7 +33,12 @@ from sklearn.utils import check_random_state
 
 from sklearn_tabbias._parallel import Parallel
 from sklearn_tabbias._validation import MAX_SEED, as_frame
-from sklearn_tabbias.metrics._classifier import fit_seeded, prob_real
+from sklearn_tabbias.metrics._classifier import (
+    check_divergence,
+    describe_divergences,
+    fit_seeded,
+    prob_real,
+)
 from sklearn_tabbias.metrics._features import make_feature_encoder, to_frame_like
 from sklearn_tabbias.nn.discriminator import MLPDiscriminator
 
@@ -76,38 +81,26 @@ class CrossFitDivergence:
 
     def mean(self, divergence="js"):
         """The estimate of ``divergence`` ("js" or "kl")."""
-        return getattr(self, _checked(divergence))
+        return getattr(self, check_divergence(divergence))
 
     def se(self, divergence="js"):
         """The standard error of ``divergence``."""
-        return getattr(self, _checked(divergence) + "_se")
+        return getattr(self, check_divergence(divergence) + "_se")
 
     def interval(self, divergence="js"):
         """Normal confidence interval, clipped to the divergence's range."""
         half = stats.norm.ppf((1 + self.confidence) / 2) * self.se(divergence)
-        raw = getattr(self, _checked(divergence) + "_raw")
+        raw = getattr(self, check_divergence(divergence) + "_raw")
         high = 1.0 if divergence == "js" else math.inf
         return (min(max(raw - half, 0.0), high), min(max(raw + half, 0.0), high))
 
     def __str__(self):
-        parts = []
-        for name, unit in (("js", "bits"), ("kl", "nats")):
-            low, high = self.interval(name)
-            parts.append(
-                f"{name.upper()} = {self.mean(name):.3f} ± {self.se(name):.3f} {unit}"
-                f" (s.e.; {self.confidence:.0%} CI {low:.3f}–{high:.3f})"
-            )
         return (
-            "; ".join(parts) + f"; {self.n_real} real and {self.n_synthetic} "
+            describe_divergences(self, self.se, "s.e.; ")
+            + f"; {self.n_real} real and {self.n_synthetic} "
             f"synthetic rows in {self.n_splits} folds, encoding={self.encoding!r}, "
             f"discriminator={self.discriminator}"
         )
-
-
-def _checked(divergence):
-    if divergence not in ("js", "kl"):
-        raise ValueError(f"divergence must be 'js' or 'kl', got {divergence!r}.")
-    return divergence
 
 
 def crossfit_divergence(

@@ -22,7 +22,12 @@ from sklearn.utils import check_random_state
 
 from sklearn_tabbias._parallel import Parallel
 from sklearn_tabbias._validation import MAX_SEED, as_frame
-from sklearn_tabbias.metrics._classifier import fit_seeded, prob_real
+from sklearn_tabbias.metrics._classifier import (
+    check_divergence,
+    describe_divergences,
+    fit_seeded,
+    prob_real,
+)
 from sklearn_tabbias.metrics._features import make_feature_encoder, to_frame_like
 from sklearn_tabbias.nn.discriminator import MLPDiscriminator
 
@@ -84,20 +89,11 @@ class DivergenceEstimate:
         return (float(values.mean() - half), float(values.mean() + half))
 
     def _values(self, divergence):
-        if divergence not in ("js", "kl"):
-            raise ValueError(f"divergence must be 'js' or 'kl', got {divergence!r}.")
-        return np.asarray(getattr(self, divergence))
+        return np.asarray(getattr(self, check_divergence(divergence)))
 
     def __str__(self):
-        parts = []
-        for name, unit in (("js", "bits"), ("kl", "nats")):
-            low, high = self.interval(name)
-            parts.append(
-                f"{name.upper()} = {self.mean(name):.3f} ± {self.std(name):.3f} {unit}"
-                f" ({self.confidence:.0%} CI {low:.3f}–{high:.3f})"
-            )
         return (
-            "; ".join(parts)
+            describe_divergences(self, self.std)
             + f" over {len(self.js)} repeats; M={self.n_train}, L={self.n_eval}, "
             f"encoding={self.encoding!r}, discriminator={self.discriminator}"
         )

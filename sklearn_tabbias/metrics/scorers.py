@@ -9,6 +9,7 @@ synthesizer and ``X`` always get the same score.
 """
 
 from sklearn_tabbias._validation import as_frame
+from sklearn_tabbias.metrics._classifier import check_divergence
 from sklearn_tabbias.metrics.crossfit import crossfit_divergence
 from sklearn_tabbias.metrics.detection import estimate_detection
 from sklearn_tabbias.metrics.divergence import estimate_divergence
@@ -99,8 +100,7 @@ class DivergenceScorer(_SamplingScorer):
         random_state=0,
         n_jobs=None,
     ):
-        if divergence not in ("js", "kl"):
-            raise ValueError(f"divergence must be 'js' or 'kl', got {divergence!r}.")
+        check_divergence(divergence)
         if method not in ("crossfit", "paper"):
             raise ValueError(f"method must be 'crossfit' or 'paper', got {method!r}.")
         self.divergence = divergence
