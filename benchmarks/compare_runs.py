@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from sklearn_tabbias.benchmark.cells import results_frame, scale_regression_utility
+from sklearn_tabbias.benchmark.report import write_into
 
 START, END = "<!-- landed:start -->", "<!-- landed:end -->"
 KEYS = ["dataset", "route", "model", "scenario"]
@@ -87,11 +88,7 @@ def main():
     if args.into is None:
         print(markdown)
         return
-    path = Path(args.into)
-    text = path.read_text()
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{START}\n{markdown}\n{END}{tail}")
+    write_into(Path(args.into), markdown + "\n", START, END)
 
 
 if __name__ == "__main__":

@@ -69,10 +69,13 @@ class _ColumnSpec:
     grid: float = 0.0  # every observed value times grid is whole (0: no grid)
 
     def snap(self, values):
-        """Decoded values on the column's grid (whole numbers, quarters, cents)."""
+        """Decoded values on the column's grid, within its observed range.
+
+        The grid: whole numbers, quarters, cents, ... (0: none).
+        """
         if self.grid:
             values = np.round(values * self.grid) / self.grid
-        return values
+        return np.clip(values, self.low, self.high)
 
     @property
     def states(self):
@@ -464,7 +467,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             else:
                 scaled = Z[:, block.start].reshape(-1, 1)
                 values = spec.scaler.inverse_transform(scaled).ravel()
-                values = np.clip(spec.snap(values), spec.low, spec.high)
+                values = spec.snap(values)
         offset = int(spec.scaler is not None)
         for i, spike in enumerate(spec.spikes):
             values[states == offset + i] = spike

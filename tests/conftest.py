@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import joblib
+import numpy as np
 import pandas as pd
 import pytest
 from joblib import _parallel_backends
@@ -67,3 +68,14 @@ def adult_full():
 def adult300(adult_full):
     """300 raw Adult rows, with strings and NaN as they come."""
     return adult_full.sample(300, random_state=0).reset_index(drop=True)
+
+
+class Replay:
+    """A fitted 'synthesizer' that samples rows of a fixed table."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.feature_names_in_ = np.asarray(rows.columns)
+
+    def sample(self, n_samples, random_state=None):
+        return self.rows.sample(n_samples, random_state=random_state)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import TINY
+from conftest import TINY, Replay
 from joblib import parallel_config
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GridSearchCV, cross_val_score, cross_validate
@@ -89,27 +89,16 @@ def test_cross_validate_and_parallel_grid_search(adult300, four_cores):
     )
 
 
-class _Replay:
-    """A fitted 'synthesizer' that samples rows of a fixed table."""
-
-    def __init__(self, rows):
-        self.rows = rows
-        self.feature_names_in_ = np.asarray(rows.columns)
-
-    def sample(self, n_samples, random_state=None):
-        return self.rows.sample(n_samples, random_state=random_state)
-
-
 def test_detection_scorer_is_bounded_and_ranks_a_shifted_sample_lower(adult300):
     held_out = adult300.iloc[:150]
     shifted = adult300.iloc[150:].assign(age=adult300["age"] + 30)
     scorer = DetectionScorer(random_state=0)
     good, bad = (
-        scorer(_Replay(adult300.iloc[150:]), held_out),
-        scorer(_Replay(shifted), held_out),
+        scorer(Replay(adult300.iloc[150:]), held_out),
+        scorer(Replay(shifted), held_out),
     )
     assert -0.7 < good <= -0.3 and -1 <= bad < -0.9
-    assert scorer(_Replay(shifted), held_out) == bad  # seeded
+    assert scorer(Replay(shifted), held_out) == bad  # seeded
     synth = BiasedVAESynthesizer(bias="none", random_state=0, **TINY).fit(adult300)
     cv = cross_validate(synth, adult300, cv=2, scoring={"detection": scorer})
     assert np.all((cv["test_detection"] >= -1) & (cv["test_detection"] <= 0))

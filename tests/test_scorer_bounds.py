@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import Replay
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
@@ -28,17 +29,6 @@ def _table(rng, n_rows, shift=0.0):
             "c": rng.choice(["a", "b", "c"], n_rows),
         }
     )
-
-
-class _Replay:
-    """A fitted 'synthesizer' that samples rows of a fixed table."""
-
-    def __init__(self, rows):
-        self.rows = rows
-        self.feature_names_in_ = np.asarray(rows.columns)
-
-    def sample(self, n_samples, random_state=None):
-        return self.rows.sample(n_samples, replace=True, random_state=random_state)
 
 
 def _assert_bounded(real, synthetic, discriminator):
@@ -97,7 +87,7 @@ def test_crossfit_is_more_precise_than_the_papers_estimator_on_a_fold():
     # L=12) swings widely between seeds; the cross-fitted one much less
     rng = np.random.default_rng(0)
     real = _table(rng, 60)
-    replay = _Replay(_table(rng, 5000, shift=0.7))
+    replay = Replay(_table(rng, 5000, shift=0.7))
     crossfit, paper = [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallSampleWarning)

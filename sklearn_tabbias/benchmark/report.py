@@ -311,21 +311,21 @@ def report(records, command, plot_path=None, plot_name=None):
     return "\n".join(parts) + "\n"
 
 
-def write_into(path, markdown):
+def write_into(path, markdown, start=START, end=END):
     """Replace the generated block of ``path`` (between the markers) by ``markdown``.
 
     The hand-written text around the markers stays; a new file gets a title and
-    the block.
+    the block. ``start`` and ``end`` are the markers (the tables' by default).
     """
-    block = f"{START}\n{markdown}{END}"
+    block = f"{start}\n{markdown}{end}"
     try:
         text = path.read_text()
     except FileNotFoundError:
-        text = f"# Benchmarks\n\n{START}\n{END}\n"
-    if START not in text or END not in text:
-        raise ValueError(f"{path} has no {START} ... {END} block to replace.")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
+        text = f"# Benchmarks\n\n{start}\n{end}\n"
+    if start not in text or end not in text:
+        raise ValueError(f"{path} has no {start} ... {end} block to replace.")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
     path.write_text(head + block + tail)
 
 

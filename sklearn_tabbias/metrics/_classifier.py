@@ -9,6 +9,16 @@ from sklearn_tabbias._validation import MAX_SEED
 EPS = 1e-7
 
 
+def check_classifier(classifier, name):
+    """``classifier`` if it has ``predict_proba``, else a TypeError naming ``name``."""
+    if not hasattr(classifier, "predict_proba"):
+        raise TypeError(
+            f"{name} must be a classifier with predict_proba, got "
+            f"{type(classifier).__name__}."
+        )
+    return classifier
+
+
 def fit_seeded(classifier, X, y, rng):
     """A clone of ``classifier`` seeded from ``rng`` (when it takes a seed), fitted."""
     model = clone(classifier)

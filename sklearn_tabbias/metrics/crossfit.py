@@ -34,6 +34,7 @@ from sklearn.utils import check_random_state
 from sklearn_tabbias._parallel import Parallel
 from sklearn_tabbias._validation import MAX_SEED, as_frame
 from sklearn_tabbias.metrics._classifier import (
+    check_classifier,
     check_divergence,
     describe_divergences,
     fit_seeded,
@@ -51,13 +52,12 @@ class CrossFitDivergence:
 
     Attributes
     ----------
-    js, kl : float
-        JS in bits, clipped to [0, 1]; KL(real ‖ synthetic) in nats, at least 0.
+    js_raw, kl_raw : float
+        The JS (bits) and KL(real ‖ synthetic) (nats) bounds before clipping
+        (below 0: the discriminator found no difference it could trust);
+        :attr:`js` and :attr:`kl` are them clipped to their ranges.
     js_se, kl_se : float
         Their standard errors.
-    js_raw, kl_raw : float
-        The estimates before clipping (below 0: the discriminator found no
-        difference it could trust).
     n_real, n_synthetic, n_splits : int
         Rows of each table scored, and folds.
     encoding, discriminator : str
@@ -66,18 +66,26 @@ class CrossFitDivergence:
         Level of :meth:`interval`.
     """
 
-    js: float
-    kl: float
-    js_se: float
-    kl_se: float
     js_raw: float
     kl_raw: float
+    js_se: float
+    kl_se: float
     n_real: int
     n_synthetic: int
     n_splits: int
     encoding: str
     discriminator: str
     confidence: float = 0.95
+
+    @property
+    def js(self):
+        """JS in bits, clipped to [0, 1]."""
+        return _clipped(self.js_raw, "js")
+
+    @property
+    def kl(self):
+        """KL(real ‖ synthetic) in nats, at least 0."""
+        return _clipped(self.kl_raw, "kl")
 
     def mean(self, divergence="js"):
         """The estimate of ``divergence`` ("js" or "kl")."""
@@ -91,8 +99,13 @@ class CrossFitDivergence:
         """Normal confidence interval, clipped to the divergence's range."""
         half = stats.norm.ppf((1 + self.confidence) / 2) * self.se(divergence)
         raw = getattr(self, check_divergence(divergence) + "_raw")
-        high = 1.0 if divergence == "js" else math.inf
-        return (min(max(raw - half, 0.0), high), min(max(raw + half, 0.0), high))
+        return (_clipped(raw - half, divergence), _clipped(raw + half, divergence))
+
+
+def _clipped(value, divergence):
+    """``value`` within the range of ``divergence``: [0, 1] bits or [0, inf)."""
+    high = 1.0 if divergence == "js" else math.inf
+    return float(min(max(value, 0.0), high))
 
     def __str__(self):
         return (
@@ -157,12 +170,9 @@ def crossfit_divergence(
     real = as_frame(real)
     synthetic = to_frame_like(synthetic, real)
     _check_splits(n_splits, len(real), len(synthetic))
-    discriminator = MLPDiscriminator() if discriminator is None else discriminator
-    if not hasattr(discriminator, "predict_proba"):
-        raise TypeError(
-            "discriminator must be a classifier with predict_proba, got "
-            f"{type(discriminator).__name__}."
-        )
+    discriminator = check_classifier(
+        MLPDiscriminator() if discriminator is None else discriminator, "discriminator"
+    )
     encode = make_feature_encoder(real, encoding)
     X_real, X_synth = encode(real), encode(synthetic)
     rng = check_random_state(random_state)
@@ -223,12 +233,10 @@ def _from_log_ratios(log_ratio_real, log_ratio_synth, **setting):
     js_se = 0.5 * math.sqrt(_var_of_mean(real_terms) + _var_of_mean(synth_terms))
     kl_raw = float(log_ratio_real.mean())
     return CrossFitDivergence(
-        js=float(min(max(js_raw, 0.0), 1.0)),
-        kl=max(kl_raw, 0.0),
-        js_se=js_se,
-        kl_se=math.sqrt(_var_of_mean(log_ratio_real)),
         js_raw=float(js_raw),
         kl_raw=kl_raw,
+        js_se=js_se,
+        kl_se=math.sqrt(_var_of_mean(log_ratio_real)),
         n_real=len(log_ratio_real),
         n_synthetic=len(log_ratio_synth),
         **setting,

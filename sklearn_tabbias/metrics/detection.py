@@ -22,6 +22,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils import check_random_state
 
 from sklearn_tabbias._validation import MAX_SEED, as_frame
+from sklearn_tabbias.metrics._classifier import check_classifier
 from sklearn_tabbias.metrics._features import (
     categorical_columns,
     make_feature_encoder,
@@ -142,11 +143,8 @@ def estimate_detection(
     synthetic = to_frame_like(synthetic, real)
     if not isinstance(n_splits, Integral) or n_splits < 2:
         raise ValueError(f"n_splits must be an integer >= 2, got {n_splits!r}.")
-    if classifier is not None and not hasattr(classifier, "predict_proba"):
-        raise TypeError(
-            "classifier must be a classifier with predict_proba, got "
-            f"{type(classifier).__name__}."
-        )
+    if classifier is not None:
+        check_classifier(classifier, "classifier")
     n_synth = min(len(real), len(synthetic))
     if n_synth < n_splits:
         raise ValueError(

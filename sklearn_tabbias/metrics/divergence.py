@@ -23,6 +23,7 @@ from sklearn.utils import check_random_state
 from sklearn_tabbias._parallel import Parallel
 from sklearn_tabbias._validation import MAX_SEED, as_frame
 from sklearn_tabbias.metrics._classifier import (
+    check_classifier,
     check_divergence,
     describe_divergences,
     fit_seeded,
@@ -171,12 +172,9 @@ def estimate_divergence(
         raise ValueError(f"n_repeats must be a positive integer, got {n_repeats!r}.")
     encode = make_feature_encoder(real, encoding)
     X_real, X_synth = encode(real), encode(synthetic)
-    discriminator = MLPDiscriminator() if discriminator is None else discriminator
-    if not hasattr(discriminator, "predict_proba"):
-        raise TypeError(
-            "discriminator must be a classifier with predict_proba, got "
-            f"{type(discriminator).__name__}."
-        )
+    discriminator = check_classifier(
+        MLPDiscriminator() if discriminator is None else discriminator, "discriminator"
+    )
     rng = check_random_state(random_state)
     seeds = rng.randint(MAX_SEED, size=n_repeats)
     results = Parallel(n_jobs=n_jobs)(

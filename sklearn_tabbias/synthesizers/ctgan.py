@@ -359,7 +359,7 @@ def _restore(table, schema):
         raw = table[f"c{i}"]
         if spec.kind == "continuous":
             values = raw.to_numpy(dtype="float64")
-            values = np.clip(spec.snap(values), spec.low, spec.high)
+            values = spec.snap(values)
             if len(spec.spikes):
                 mass = table[f"c{i}_mass"].astype(str).to_numpy()
                 for j, spike in enumerate(spec.spikes):
