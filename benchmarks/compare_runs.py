@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sklearn_tabbias.benchmark.cells import results_frame, scale_regression_utility
 from sklearn_tabbias.benchmark.report import write_into
+from sklearn_tabbias.benchmark.scoring import results_frame, scale_regression_utility
 
 START, END = "<!-- landed:start -->", "<!-- landed:end -->"
 KEYS = ["dataset", "route", "model", "scenario"]

@@ -36,7 +36,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, KFold
 
 from sklearn_tabbias import BiasedVAESynthesizer
-from sklearn_tabbias.benchmark.cells import SETTINGS, load_table
+from sklearn_tabbias.benchmark.settings import SETTINGS
+from sklearn_tabbias.benchmark.tables import load_table
 from sklearn_tabbias.metrics import (
     DetectionScorer,
     DivergenceScorer,

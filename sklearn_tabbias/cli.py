@@ -14,22 +14,10 @@ import time
 import warnings
 from pathlib import Path
 
-import joblib
-import pandas as pd
-from sklearn.model_selection import train_test_split
-
 from sklearn_tabbias.benchmark import add_arguments, run_from_args
-from sklearn_tabbias.datasets import load_breast_cancer
-from sklearn_tabbias.metrics import (
-    SmallSampleWarning,
-    estimate_divergence,
-    privacy,
-    utility,
-)
-from sklearn_tabbias.metrics.utility import infer_task
-from sklearn_tabbias.synthesizers import BiasedCTGAN, BiasedVAESynthesizer
 
-MODELS = {"vae": BiasedVAESynthesizer, "ctgan": BiasedCTGAN}
+#: ``--model`` -> the synthesizer class's name (imported when a command runs).
+MODELS = {"vae": "BiasedVAESynthesizer", "ctgan": "BiasedCTGAN"}
 
 
 class CommandError(Exception):
@@ -38,6 +26,18 @@ class CommandError(Exception):
 
 def demo(args):
     """Fit bias methods on breast-cancer rows and evaluate them on held-out rows."""
+    import pandas as pd
+    from sklearn.model_selection import train_test_split
+
+    from sklearn_tabbias import BiasedVAESynthesizer
+    from sklearn_tabbias.datasets import load_breast_cancer
+    from sklearn_tabbias.metrics import (
+        SmallSampleWarning,
+        estimate_divergence,
+        privacy,
+        utility,
+    )
+
     frame, target = load_breast_cancer()
     train, test = train_test_split(
         frame, test_size=0.3, stratify=frame[target], random_state=args.random_state
@@ -76,6 +76,8 @@ def demo(args):
 
 def read_table(path, sep=","):
     """Read a CSV file, or raise CommandError saying what is wrong."""
+    import pandas as pd
+
     path = Path(path)
     if not path.is_file():
         raise CommandError(f"{path}: no such file.")
@@ -123,8 +125,13 @@ def estimator_params(args):
 
 def fit(args):
     """Fit a synthesizer on a CSV table and save it with joblib."""
+    import joblib
+
+    import sklearn_tabbias
+    from sklearn_tabbias.metrics.utility import infer_task
+
     frame = read_table(args.data, args.sep)
-    cls = MODELS[args.model]
+    cls = getattr(sklearn_tabbias, MODELS[args.model])
     params = estimator_params(args)
     unknown = sorted(set(params) - set(cls().get_params()))
     if unknown:
@@ -153,6 +160,8 @@ def fit(args):
 
 def load_model(path):
     """Load a saved synthesizer, or raise CommandError."""
+    import joblib
+
     path = Path(path)
     if not path.is_file():
         raise CommandError(f"{path}: no such file.")
@@ -169,6 +178,8 @@ def load_model(path):
 
 def sample(args):
     """Draw rows from a saved synthesizer into a CSV file."""
+    import pandas as pd
+
     model = load_model(args.model)
     rows = model.sample(args.n_samples, random_state=args.random_state)
     pd.DataFrame(rows).to_csv(args.output, index=False)
@@ -178,6 +189,8 @@ def sample(args):
 
 def evaluate(args):
     """JS/KL (with uncertainty), utility and privacy of a synthetic table."""
+    from sklearn_tabbias.metrics import estimate_divergence, privacy, utility
+
     real = read_table(args.real, args.sep)
     synthetic = _same_columns(
         read_table(args.synthetic, args.sep), args.synthetic, real

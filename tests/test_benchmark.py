@@ -7,7 +7,15 @@ import torch
 from conftest import DATA_HOME
 
 from sklearn_tabbias import cli
-from sklearn_tabbias.benchmark import cells, peers, report
+from sklearn_tabbias.benchmark import (
+    cache,
+    command,
+    peers,
+    report,
+    scoring,
+    settings,
+    tables,
+)
 from sklearn_tabbias.benchmark.paper import paper_results
 from sklearn_tabbias.datasets import fetch_adult
 
@@ -17,12 +25,12 @@ needs_data = pytest.mark.skipif(
 
 #: Even smaller than the --quick preset: the cells' code paths in seconds.
 TINY = dataclasses.replace(
-    cells.SETTINGS["quick"],
+    settings.SETTINGS["quick"],
     name="tiny",
     n_big=400,
     n_samples=300,
     validations=((100, 50, 1),),
-    vae=dict(cells.SETTINGS["quick"].vae, max_epochs=5),
+    vae=dict(settings.SETTINGS["quick"].vae, max_epochs=5),
 )
 
 
@@ -51,7 +59,7 @@ def test_gains_are_decreases_over_low_data():
         _record("AVG", 0.4, 1.5),
         _record("MAML", 0.9, 2.0),
     ]
-    (row,) = report.gains(cells.results_frame(records), 7500, "ordinal")
+    (row,) = report.gains(scoring.results_frame(records), 7500, "ordinal")
     assert row[("AVG", "js")] == pytest.approx((0.4, 0.5))
     assert row[("AVG", "kl")] == pytest.approx((0.5, 0.25))
     assert row[("MAML", "js")][0] == pytest.approx(-0.1)
@@ -103,8 +111,8 @@ def test_report_tables_and_markers(tmp_path):
 @needs_data
 def test_cells_run_resume_and_report(tmp_path, monkeypatch):
     models = ["VAE", "SDV GaussianCopula"]
-    monkeypatch.setitem(cells.MODELS, "VAE", ["Big data", "Low data", "AVG"])
-    records = cells.run(
+    monkeypatch.setitem(settings.MODELS, "VAE", ["Big data", "Low data", "AVG"])
+    records = cache.run(
         {"adult": ("a", "b")},
         models,
         TINY,
@@ -125,8 +133,8 @@ def test_cells_run_resume_and_report(tmp_path, monkeypatch):
     def fail(*args):
         raise AssertionError("a cached cell was run again")
 
-    monkeypatch.setattr(cells, "run_cell", fail)
-    again = cells.run({"adult": ("a", "b")}, models, TINY, tmp_path, progress=False)
+    monkeypatch.setattr(cache, "run_cell", fail)
+    again = cache.run({"adult": ("a", "b")}, models, TINY, tmp_path, progress=False)
     assert again == records
     markdown = report.report(records, "cmd", plot_path=tmp_path / "js.png")
     assert "## Adult, route (b): raw table, our encoder" in markdown
@@ -137,7 +145,7 @@ def test_cells_run_resume_and_report(tmp_path, monkeypatch):
 
 @needs_data
 def test_route_b_rows_are_disjoint():
-    table = cells.load_table("adult", "b", cells.SETTINGS["full"], DATA_HOME)
+    table = tables.load_table("adult", "b", settings.SETTINGS["full"], DATA_HOME)
     assert (len(table.small), len(table.real), len(table.big)) == (300, 9500, 10000)
     full, _ = fetch_adult(data_home=DATA_HOME)
     repeated = set(full[full.duplicated()].fillna("?").apply(tuple, axis=1))
@@ -164,11 +172,11 @@ def test_report_shows_detection_and_a_dash_for_cells_without_it():
 
 @pytest.mark.parametrize("name", sorted(peers.PEERS))
 def test_peer_adapters_sample_the_real_tables_columns_and_dtypes(name, adult300):
-    adapter, package = peers.PEERS[name]
+    adapter, package = peers.PEERS[name], settings.PEER_PACKAGES[name]
     pytest.importorskip(package)
     rows = adult300.head(120)
-    settings = cells.SETTINGS["quick"].peers[name]
-    model = adapter(random_state=0, **settings).fit(rows)
+    params = settings.SETTINGS["quick"].peers[name]
+    model = adapter(random_state=0, **params).fit(rows)
     sample = model.sample(50, random_state=1)
     assert sample.shape == (50, rows.shape[1]) and list(sample) == list(rows)
     integers = rows.select_dtypes("integer").columns
@@ -183,14 +191,14 @@ def test_peer_adapters_sample_the_real_tables_columns_and_dtypes(name, adult300)
 def test_peer_adapters_keep_numbers_declared_categorical_as_categories(name, adult300):
     # route (a) codes every category as a number: seen as continuous, ARF's
     # synthetic Adult labels were fractions and its utility 0.015 accuracy
-    adapter, package = peers.PEERS[name]
+    adapter, package = peers.PEERS[name], settings.PEER_PACKAGES[name]
     pytest.importorskip(package)
     rows = adult300.head(120).select_dtypes("number").astype(float)
     rows["income"] = (adult300.head(120)["income"] == ">50K").astype(float)
     rows["workclass"] = pd.factorize(adult300.head(120)["workclass"])[0] * 1.5
-    settings = cells.SETTINGS["quick"].peers[name]
+    params = settings.SETTINGS["quick"].peers[name]
     model = adapter(
-        categorical_features=["income", "workclass"], random_state=0, **settings
+        categorical_features=["income", "workclass"], random_state=0, **params
     ).fit(rows)
     sample = model.sample(50, random_state=1)
     assert sample.dtypes.equals(rows.dtypes)
@@ -199,15 +207,13 @@ def test_peer_adapters_keep_numbers_declared_categorical_as_categories(name, adu
 
 
 def test_default_models_are_the_installed_ones(monkeypatch, capsys):
-    monkeypatch.setattr(peers.importlib.util, "find_spec", lambda name: None)
-    from sklearn_tabbias import benchmark
-
-    chosen = benchmark._models(None)
+    monkeypatch.setattr(settings.importlib.util, "find_spec", lambda name: None)
+    chosen = command._models(None)
     assert "ARF" not in chosen and "VAE" in chosen and "SDV TVAE" in chosen
     assert (
         "skipped: ['ARF', 'ForestDiffusion', 'TabularARGN']" in capsys.readouterr().out
     )
-    assert benchmark._models(["VAE", "ARF"]) is None
+    assert command._models(["VAE", "ARF"]) is None
     assert "sklearn-tabbias[peers]" in capsys.readouterr().out
 
 
@@ -220,22 +226,22 @@ def test_cli_benchmark_rejects_empty_selection(capsys):
 
 def test_scenarios_select_cells():
     dataset_routes = {"adult": ("a", "b")}
-    settings = cells.SETTINGS["full"]
-    chosen = cells.cells_for(dataset_routes, ["VAE", "CTGAN"], settings, ["Big data"])
+    full = settings.SETTINGS["full"]
+    chosen = cache.cells_for(dataset_routes, ["VAE", "CTGAN"], full, ["Big data"])
     assert {(c["model"], c["scenario"]) for c in chosen} == {
         ("VAE", "Big data"),
         ("CTGAN", "Big data"),
     }
-    assert len(chosen) == 2 * 2 * len(settings.seeds)
-    every = cells.cells_for(dataset_routes, ["CTGAN"], settings)
-    assert {c["scenario"] for c in every} == set(cells.MODELS["CTGAN"])
+    assert len(chosen) == 2 * 2 * len(full.seeds)
+    every = cache.cells_for(dataset_routes, ["CTGAN"], full)
+    assert {c["scenario"] for c in every} == set(settings.MODELS["CTGAN"])
 
 
 def test_cell_file_is_json(tmp_path):
     cell = dict(
         dataset="adult", route="a", model="SDV TVAE", scenario="Low data", seed=1
     )
-    path = cells._cell_path(tmp_path, cell)
+    path = cache.cell_path(tmp_path, cell)
     assert path.name == "adult-a-SDV_TVAE-Low_data-1.json"
     path.parent.mkdir()
     path.write_text(json.dumps({"x": 1}))
@@ -244,14 +250,14 @@ def test_cell_file_is_json(tmp_path):
 
 def test_cached_only_reports_what_is_there(tmp_path, monkeypatch, capsys):
     cell = dict(dataset="adult", route="a", model="VAE", scenario="AVG", seed=0)
-    path = cells._cell_path(tmp_path, cell)
+    path = cache.cell_path(tmp_path, cell)
     path.parent.mkdir()
     path.write_text(json.dumps(_record("AVG", 0.2, 0.5)))
-    monkeypatch.setattr(cells, "run_cell", lambda *a: pytest.fail("ran a cell"))
-    records = cells.run(
+    monkeypatch.setattr(cache, "run_cell", lambda *a: pytest.fail("ran a cell"))
+    records = cache.run(
         {"adult": ("a", "b")},
         ["VAE"],
-        cells.SETTINGS["full"],
+        settings.SETTINGS["full"],
         tmp_path,
         progress=False,
         cached_only=True,
@@ -272,18 +278,18 @@ def test_cells_to_verify_picks_the_cheapest_per_commit_and_model():
         dict(_record("Low data", 0.1, 0.1), fit_seconds=s, commit=c, scenario=n)
         for c, s, n in [("a1", 5.0, "AVG"), ("a1", 2.0, "Low data"), ("b2", 9.0, "DRS")]
     ]
-    chosen = cells.cells_to_verify(records)
+    chosen = cache.cells_to_verify(records)
     assert [(r["commit"], r["scenario"]) for r in chosen] == [
         ("a1", "Low data"),
         ("b2", "DRS"),
     ]
-    assert cells.cell_name(chosen[0]) == "adult-a-VAE-Low_data-0"
+    assert cache.cell_name(chosen[0]) == "adult-a-VAE-Low_data-0"
 
 
 @needs_data
 def test_verify_reruns_cells_and_finds_changed_numbers(tmp_path, monkeypatch):
-    monkeypatch.setitem(cells.MODELS, "VAE", ["Low data"])
-    records = cells.run(
+    monkeypatch.setitem(settings.MODELS, "VAE", ["Low data"])
+    records = cache.run(
         {"adult": ("b",)},
         ["VAE", "SDV GaussianCopula", "SDV TVAE"],
         TINY,
@@ -292,25 +298,32 @@ def test_verify_reruns_cells_and_finds_changed_numbers(tmp_path, monkeypatch):
         progress=False,
     )
     torch_state = torch.get_rng_state()
-    results = cells.verify(records, TINY, data_home=DATA_HOME)
+    results = cache.verify(records, TINY, data_home=DATA_HOME)
     assert [r["max_abs_diff"] for r in results] == [0.0, 0.0, 0.0]
     assert torch.equal(torch.get_rng_state(), torch_state)  # SDV seeded locally
     records[0]["divergence"][0]["kl"] += 0.25
     records[1]["utility_real"] -= 0.5
     del records[2]["detection"]  # a cell from before the detection AUC
-    results = cells.verify(records, TINY, data_home=DATA_HOME)
+    results = cache.verify(records, TINY, data_home=DATA_HOME)
     assert [r["max_abs_diff"] for r in results] == pytest.approx([0.25, 0.5, 0.0])
 
 
 @pytest.mark.skipif(not (DATA_HOME / "king").exists(), reason="King not found")
 def test_route_b_regression_utility_is_scaled_by_the_target_variance():
-    table = cells.load_table("king", "b", cells.SETTINGS["full"], DATA_HOME)
+    table = tables.load_table("king", "b", settings.SETTINGS["full"], DATA_HOME)
     variance = table.real["price"].var()
     mse = dict(_record("AVG", 0.1, 0.1, dataset="king", route="b"))
     mse.update(utility_metric="mse", utility_synthetic=variance, utility_real=0.5)
     accuracy = _record("AVG", 0.1, 0.1, route="b")
-    scaled, same = cells.scale_regression_utility([mse, accuracy], DATA_HOME)
+    scaled, same = scoring.scale_regression_utility([mse, accuracy], DATA_HOME)
     assert scaled["utility_metric"] == "mse / var(y)"
     assert scaled["utility_synthetic"] == pytest.approx(1.0)
     assert scaled["utility_real"] == pytest.approx(0.5 / variance)
     assert same == accuracy and mse["utility_metric"] == "mse"  # copies
+
+
+def test_every_model_has_one_builder_and_every_peer_its_package():
+    from sklearn_tabbias.benchmark.models import BUILDERS
+
+    assert set(BUILDERS) == set(settings.MODELS)
+    assert set(peers.PEERS) == set(settings.PEER_PACKAGES)

@@ -94,18 +94,21 @@ def test_fit_sample_evaluate_round_trip(tmp_path, table_csv, adult300, capsys):
 
 
 def test_fit_passes_only_given_options(table_csv, tmp_path, monkeypatch):
+    import joblib
+
+    from sklearn_tabbias import BiasedVAESynthesizer
+
     seen = {}
 
-    class Recorder(cli.BiasedVAESynthesizer):
-        def fit(self, X, y=None):
-            seen.update(self.get_params())
-            return self
+    def record(self, X, y=None):
+        seen.update(self.get_params())
+        return self
 
-    monkeypatch.setitem(cli.MODELS, "vae", Recorder)
-    monkeypatch.setattr(cli.joblib, "dump", lambda model, path: None)
+    monkeypatch.setattr(BiasedVAESynthesizer, "fit", record)
+    monkeypatch.setattr(joblib, "dump", lambda model, path: None)
     out = str(tmp_path / "m.joblib")
     assert main(["fit", str(table_csv), "-o", out, "--param", "latent_dim=3"]) == 0
-    defaults = cli.BiasedVAESynthesizer().get_params()
+    defaults = BiasedVAESynthesizer().get_params()
     assert seen == {**defaults, "latent_dim": 3}
 
 

@@ -13,7 +13,6 @@ package.
 """
 
 import contextlib
-import importlib.util
 import warnings
 
 import numpy as np
@@ -28,7 +27,6 @@ __all__ = [
     "ForestDiffusionPeer",
     "SDVPeer",
     "TabularARGNPeer",
-    "installed",
 ]
 
 #: ForestDiffusion's settings here. Its defaults (n_t=50 noise levels, each row
@@ -239,14 +237,10 @@ class TabularARGNPeer(_Peer):
             return self._like_real(self.model_.sample(n_samples=n_samples))
 
 
-#: Peers of the optional ``peers`` extra: name -> (adapter, package it imports).
+#: Peers of the optional ``peers`` extra: name -> adapter (the packages they
+#: import: :data:`~.settings.PEER_PACKAGES`).
 PEERS = {
-    "ARF": (ARFPeer, "arfpy"),
-    "ForestDiffusion": (ForestDiffusionPeer, "ForestDiffusion"),
-    "TabularARGN": (TabularARGNPeer, "mostlyai"),
+    "ARF": ARFPeer,
+    "ForestDiffusion": ForestDiffusionPeer,
+    "TabularARGN": TabularARGNPeer,
 }
-
-
-def installed(model):
-    """Whether ``model`` can run here (a peer of the extra needs its package)."""
-    return model not in PEERS or importlib.util.find_spec(PEERS[model][1]) is not None

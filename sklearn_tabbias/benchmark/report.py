@@ -7,8 +7,9 @@ from datetime import date
 import numpy as np
 import torch
 
-from sklearn_tabbias.benchmark.cells import MODELS, SCENARIOS, results_frame
 from sklearn_tabbias.benchmark.paper import PAPER_SECONDS, paper_results
+from sklearn_tabbias.benchmark.scoring import results_frame
+from sklearn_tabbias.benchmark.settings import MODELS, SCENARIOS
 
 BIAS_SCENARIOS = ["Pre-train", "AVG", "MAML", "DRS"]
 #: Our models, the columns of the per-scenario tables.
@@ -230,7 +231,7 @@ def report(records, command, plot_path=None, plot_name=None):
     Parameters
     ----------
     records : list of dict
-        Cell records (see :func:`sklearn_tabbias.benchmark.cells.run`).
+        Cell records (see :func:`sklearn_tabbias.benchmark.cache.run`).
     command : str
         The command that regenerates the tables (printed at the top).
     plot_path, plot_name : str, optional
