@@ -1,5 +1,7 @@
 """Each bias method does what the paper says, checked on its mechanism."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -8,9 +10,15 @@ from conftest import TINY
 from sklearn_tabbias import BiasedVAESynthesizer, TabularEncoder
 from sklearn_tabbias.bias import MAMLBias, RealRows
 from sklearn_tabbias.bias._base import pool_samples
+from sklearn_tabbias.synthesizers._settings import VAESettings
 from sklearn_tabbias.synthesizers._vae_runner import VAERunner
 
-RUNNER_PARAMS = dict(
+#: TINY without the bias short forms (for bias objects).
+_NO_SHORT = {
+    k: v for k, v in TINY.items() if k not in ("pretrain_samples",) and "maml" not in k
+}
+
+RUNNER_SETTINGS = VAESettings(
     latent_dim=4,
     hidden_dim=32,
     max_epochs=40,
@@ -20,7 +28,8 @@ RUNNER_PARAMS = dict(
     min_steps=0,
     validation_fraction=0.2,
     bgm_components=5,
-    device="cpu",
+    device=torch.device("cpu"),
+    verbose=0,
 )
 
 
@@ -50,7 +59,7 @@ def spy(monkeypatch):
 @pytest.fixture(scope="module")
 def setting(adult300):
     enc = TabularEncoder(random_state=0).fit(adult300)
-    runner = VAERunner(enc.blocks_, RUNNER_PARAMS, np.random.RandomState(0))
+    runner = VAERunner(enc.blocks_, RUNNER_SETTINGS, np.random.RandomState(0))
     train, val = runner.split(enc.transform(adult300))
     return runner, RealRows(train, val)
 
@@ -90,7 +99,7 @@ def test_runs_start_exactly_from_init_state(setting):
     theta0 = runner.new_state(1)
     still = VAERunner.__new__(VAERunner)
     still.__dict__.update(runner.__dict__)
-    still.params = {**runner.params, "learning_rate": 1e-30, "max_epochs": 2}
+    still.settings = replace(runner.settings, learning_rate=1e-30, max_epochs=2)
     still.records = []
     runs = still.train(real.train, real.val, 3, init_state=theta0)
     for s in range(3):
@@ -162,11 +171,11 @@ def test_maml_moves_theta_and_lowers_loss_on_held_out_tasks(setting):
 def _train_with(setting, n_members, **params):
     """Train on the setting's rows with some runner parameters changed."""
     runner, real = setting
-    runner.params = {**RUNNER_PARAMS, **params}
+    runner.settings = replace(RUNNER_SETTINGS, **params)
     try:
         return runner.train(real.train, real.val, n_members)
     finally:
-        runner.params = RUNNER_PARAMS
+        runner.settings = RUNNER_SETTINGS
 
 
 def test_early_stopped_members_stop_updating(setting):
@@ -216,9 +225,40 @@ def test_bias_object_with_own_parameters(adult300, spy):
     synth = BiasedVAESynthesizer(
         bias=MAMLBias(n_samples=300, meta_iterations=3, inner_steps=1),
         random_state=0,
-        **TINY,
+        **_NO_SHORT,
     ).fit(adult300)
     assert synth.bias_.n_samples == 300
     record = [r for r in synth.history_ if r["phase"] == "maml"][0]
     assert record["meta_iterations"] == 3
     assert record["n_train"] == 300
+
+
+def test_short_forms_with_a_bias_object_are_an_error(adult300):
+    synth = BiasedVAESynthesizer(bias=MAMLBias(), maml_inner_steps=2, **_NO_SHORT)
+    with pytest.raises(ValueError, match=r"maml_inner_steps.*bias__inner_steps"):
+        synth.fit(adult300.head(60))
+
+
+def test_short_forms_build_the_same_method_as_the_object(adult300):
+    rows = adult300.head(80)
+    short = BiasedVAESynthesizer(bias="maml", random_state=0, **TINY).fit(rows)
+    params = dict(n_samples=400, meta_iterations=5, inner_steps=2)
+    obj = BiasedVAESynthesizer(bias=MAMLBias(**params), random_state=0, **_NO_SHORT)
+    obj.fit(rows)
+    assert short.bias_.get_params() == obj.bias_.get_params()
+    assert short.sample(30, random_state=1).equals(obj.sample(30, random_state=1))
+
+
+def test_bias_parameters_are_nested_parameters_in_a_grid(adult300):
+    from sklearn.model_selection import GridSearchCV
+
+    synth = BiasedVAESynthesizer(bias=MAMLBias(n_samples=200), **_NO_SHORT)
+    assert synth.get_params()["bias__inner_steps"] == 5
+    search = GridSearchCV(
+        synth,
+        {"bias__meta_iterations": [1, 3]},
+        scoring=lambda est, X: -float(est.val_losses_.min()),
+        cv=2,
+    ).fit(adult300.head(80))
+    assert [p["bias__meta_iterations"] for p in search.cv_results_["params"]] == [1, 3]
+    assert search.best_estimator_.bias_.meta_iterations in (1, 3)

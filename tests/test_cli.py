@@ -3,7 +3,6 @@ import pandas as pd
 import pytest
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_tabbias import cli
 from sklearn_tabbias.cli import build_parser, main
 
 

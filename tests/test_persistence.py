@@ -1,4 +1,5 @@
 import pickle
+from dataclasses import replace
 
 import joblib
 import pytest
@@ -43,7 +44,8 @@ def test_unfitted_model_pickles_without_torch_state():
 def test_model_saved_for_cuda_loads_on_cpu(fitted, name):
     model = pickle.loads(pickle.dumps(fitted[name]))
     model.device = "cuda"  # as if trained on a GPU
-    model._runner.device = torch.device("cuda")
+    cuda = torch.device("cuda")
+    model._runner.settings = replace(model._runner.settings, device=cuda)
     with pytest.warns(UserWarning, match="finds no CUDA GPU here"):
         loaded = pickle.loads(pickle.dumps(model))
     assert loaded.device == "cpu" and loaded._runner.device.type == "cpu"

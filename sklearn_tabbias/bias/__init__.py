@@ -2,8 +2,12 @@
 
 ``"none"`` (:class:`NoBias`), ``"pretrain"`` (:class:`PretrainBias`), ``"avg"``
 (:class:`AverageBias`), ``"maml"`` (:class:`MAMLBias`) and ``"drs"``
-(:class:`DRSBias`).
+(:class:`DRSBias`). A bias method's parameters live on its object; a
+synthesizer's short-form parameters (e.g. ``maml_inner_steps``) only fill them in
+for a string ``bias`` (:func:`make_bias`).
 """
+
+from sklearn.base import clone
 
 from sklearn_tabbias.bias._base import BiasMethod, RealRows
 from sklearn_tabbias.bias.avg import AverageBias
@@ -21,6 +25,7 @@ __all__ = [
     "NoBias",
     "PretrainBias",
     "RealRows",
+    "make_bias",
 ]
 
 #: Names accepted by the synthesizers' ``bias`` parameter.
@@ -31,3 +36,50 @@ BIAS_METHODS = {
     "maml": MAMLBias,
     "drs": DRSBias,
 }
+
+
+def make_bias(bias, shorthands, owner):
+    """The bias method a synthesizer's ``bias`` parameter stands for.
+
+    Parameters
+    ----------
+    bias : str or BiasMethod
+        A key of :data:`BIAS_METHODS`, or an object (cloned and validated).
+    shorthands : dict
+        The synthesizer's short-form parameters: ``{name: (bias_parameter,
+        value)}``, ``value=None`` where the user left it unset. Those the
+        chosen method does not have are not used (as SVC's ``degree`` for
+        kernels other than "poly"), so one grid can hold every method.
+    owner : str
+        The synthesizer's class name, for messages.
+
+    Returns
+    -------
+    method : BiasMethod
+
+    Raises
+    ------
+    ValueError
+        A short-form parameter is set while ``bias`` is an object: set it on
+        the object instead.
+
+    Examples
+    --------
+    >>> make_bias("maml", {"maml_inner_steps": ("inner_steps", 2)}, "Demo")
+    MAMLBias(inner_steps=2)
+    """
+    given = {name: pair for name, pair in shorthands.items() if pair[1] is not None}
+    if isinstance(bias, BiasMethod):
+        if given:
+            name, (inner, _) = next(iter(given.items()))
+            raise ValueError(
+                f"{owner}({name}=...) is the short form for bias={bias!r}'s "
+                f"{inner!r}: with a BiasMethod object, set it there (bias="
+                f"{type(bias).__name__}({inner}=...), or bias__{inner} in a grid)."
+            )
+        method = clone(bias)
+        method._validate_params()
+        return method
+    cls = BIAS_METHODS[bias]
+    known = cls().get_params()
+    return cls(**{inner: v for inner, v in given.values() if inner in known})

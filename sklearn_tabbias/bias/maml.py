@@ -33,8 +33,9 @@ class MAMLBias(BiasMethod):
         Outer steps.
     first_order : bool, default=False
         Drop the second-order terms (first-order MAML).
-    batch_size : int, default=256
-        Rows in each support and query batch (at most half a task).
+    batch_size : int, default=None
+        Rows in each support and query batch (at most half a task); None: the
+        synthesizer's ``batch_size``.
 
     Examples
     --------
@@ -52,7 +53,7 @@ class MAMLBias(BiasMethod):
         "outer_lr": [Interval(Real, 0, None, closed="neither")],
         "meta_iterations": [Interval(Integral, 0, None, closed="left")],
         "first_order": ["boolean"],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(
@@ -63,7 +64,7 @@ class MAMLBias(BiasMethod):
         outer_lr=1e-3,
         meta_iterations=300,
         first_order=False,
-        batch_size=256,
+        batch_size=None,
     ):
         self.n_samples = n_samples
         self.inner_steps = inner_steps
@@ -102,8 +103,9 @@ class MAMLBias(BiasMethod):
         generator = runner.generator()
         curve = np.empty(self.meta_iterations)
         bar = runner.progress(self.meta_iterations, "maml", unit="iteration")
+        batch_size = self.batch_size or runner.settings.batch_size
         for iteration in range(self.meta_iterations):
-            support, query = self._support_query(tasks, generator)
+            support, query = self._support_query(tasks, generator, batch_size)
             query_loss = self.adapted_loss(runner, theta, support, query, generator)
             optimizer.zero_grad(set_to_none=True)
             query_loss.mean().backward()
@@ -163,9 +165,10 @@ class MAMLBias(BiasMethod):
         eps = runner.randn((*query.shape[:2], latent), generator)
         return runner.loss(network, query, eps, params)
 
-    def _support_query(self, tasks, generator):
+    @staticmethod
+    def _support_query(tasks, generator, batch_size):
         n_tasks, n_rows, _ = tasks.shape
-        batch = max(1, min(self.batch_size, n_rows // 2))
+        batch = max(1, min(batch_size, n_rows // 2))
         order = torch.argsort(torch.rand(n_tasks, n_rows, generator=generator), dim=1)
         order = order[:, : 2 * batch].to(tasks.device)
         rows = torch.gather(

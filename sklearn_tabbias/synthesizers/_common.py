@@ -2,6 +2,7 @@
 
 import io
 import warnings
+from dataclasses import replace
 
 import torch
 
@@ -63,8 +64,9 @@ class TorchPickleMixin:
                 state["device"] = "cpu"
                 runner = fitted.get("_runner")
                 if runner is not None:
-                    runner.device = torch.device("cpu")
-                    runner.params["device"] = torch.device("cpu")
+                    runner.settings = replace(
+                        runner.settings, device=torch.device("cpu")
+                    )
             state.update(fitted)
         super().__setstate__(state)
 

@@ -43,10 +43,8 @@ class CTGANRunner:
         The real rows, prepared for ctgan (no NaN in continuous columns).
     discrete_columns : list of str
         The discrete columns.
-    params : dict
-        embedding_dim, generator_dim, discriminator_dim, generator_lr,
-        generator_decay, discriminator_lr, discriminator_decay, batch_size, pac,
-        discriminator_steps, log_frequency, device.
+    settings : CTGANSettings
+        The synthesizer's hyperparameters.
     rng : numpy.random.RandomState
         Source of all seeds.
 
@@ -56,17 +54,16 @@ class CTGANRunner:
         One record per trained pair: phase, rows, epochs, losses, seconds.
     """
 
-    def __init__(self, real, discrete_columns, params, rng):
-        self.params = params
+    def __init__(self, real, discrete_columns, settings, rng):
+        self.settings = settings
         self.rng = rng
-        self.device = torch.device(params["device"])
         self.discrete_columns = list(discrete_columns)
         self.records = []
         # ctgan's helper object holds the transformer its loss pieces read
         self.helper = CTGAN(
-            embedding_dim=params["embedding_dim"],
-            batch_size=params["batch_size"],
-            pac=params["pac"],
+            embedding_dim=settings.embedding_dim,
+            batch_size=settings.batch_size,
+            pac=settings.pac,
             enable_gpu=False,
         )
         with self._seeded():
@@ -75,6 +72,11 @@ class CTGANRunner:
         self.helper._transformer = self.transformer
         self.real = self.encode(real)
         self.real_sampler = self.sampler(self.real)
+
+    @property
+    def device(self):
+        """The torch device of the networks."""
+        return self.settings.device
 
     def _seeded(self):
         return seeded_globals(int(self.rng.randint(MAX_SEED)))
@@ -93,22 +95,22 @@ class CTGANRunner:
 
     def new_pair(self, sampler):
         """A freshly initialised generator and discriminator."""
-        p = self.params
+        p = self.settings
         data_dim = self.transformer.output_dimensions
         cond_dim = sampler.dim_cond_vec()
         with self._seeded():
             generator = Generator(
-                p["embedding_dim"] + cond_dim, p["generator_dim"], data_dim
+                p.embedding_dim + cond_dim, p.generator_dim, data_dim
             ).to(self.device)
             discriminator = Discriminator(
-                data_dim + cond_dim, p["discriminator_dim"], pac=p["pac"]
+                data_dim + cond_dim, p.discriminator_dim, pac=p.pac
             ).to(self.device)
         return generator, discriminator
 
     def sampler(self, data):
         """Ctgan's conditional sampler over transformed rows."""
         return DataSampler(
-            data, self.transformer.output_info_list, self.params["log_frequency"]
+            data, self.transformer.output_info_list, self.settings.log_frequency
         )
 
     def train(self, data, epochs, init=None, phase="real", batch_size=None):
@@ -132,25 +134,25 @@ class CTGANRunner:
         generator, discriminator : Module
             The trained pair.
         """
-        p = self.params
+        p = self.settings
         started = time.perf_counter()
         sampler = self.real_sampler if data is self.real else self.sampler(data)
         if init is None:
             generator, discriminator = self.new_pair(sampler)
         else:
             generator, discriminator = (copy.deepcopy(m) for m in init)
-        opt_g = _adam(generator, p["generator_lr"], p["generator_decay"])
-        opt_d = _adam(discriminator, p["discriminator_lr"], p["discriminator_decay"])
-        batch = p["batch_size"] if batch_size is None else batch_size
+        opt_g = _adam(generator, p.generator_lr, p.generator_decay)
+        opt_d = _adam(discriminator, p.discriminator_lr, p.discriminator_decay)
+        batch = p.batch_size if batch_size is None else batch_size
         steps = steps_per_epoch(len(data), batch)
         losses = np.zeros((epochs, 2))
         generator.train()
         discriminator.train()
-        bar = progress_bar(epochs, f"ctgan {phase}", p.get("verbose", 0))
+        bar = progress_bar(epochs, f"ctgan {phase}", p.verbose)
         with self._seeded():
             for epoch in range(epochs):
                 for _ in range(steps):
-                    for _ in range(p["discriminator_steps"]):
+                    for _ in range(p.discriminator_steps):
                         loss_d = self._critic_step(
                             generator, discriminator, opt_d, sampler, data, batch
                         )
@@ -184,7 +186,7 @@ class CTGANRunner:
         return generator, discriminator
 
     def _noise(self, sampler, batch):
-        z = torch.randn(batch, self.params["embedding_dim"], device=self.device)
+        z = torch.randn(batch, self.settings.embedding_dim, device=self.device)
         condvec = sampler.sample_condvec(batch)
         if condvec is None:
             return z, None, None, None, None
@@ -208,7 +210,7 @@ class CTGANRunner:
             real = torch.cat([real, cond[order]], dim=1)
             fake = torch.cat([fake, cond], dim=1)
         penalty = discriminator.calc_gradient_penalty(
-            real, fake, self.device, self.params["pac"]
+            real, fake, self.device, self.settings.pac
         )
         loss = discriminator(fake).mean() - discriminator(real).mean()
         optimizer.zero_grad(set_to_none=True)
@@ -232,7 +234,7 @@ class CTGANRunner:
 
     def sample(self, generator, n_samples, seed):
         """Decode ``n_samples`` rows (prepared format) in eval mode, no autograd."""
-        batch = self.params["batch_size"]
+        batch = self.settings.batch_size
         sampler = self.real_sampler
         was_training = generator.training
         generator.eval()
@@ -240,7 +242,7 @@ class CTGANRunner:
         with seeded_globals(int(seed)), torch.no_grad():
             for start in range(0, n_samples, batch):
                 n = min(batch, n_samples - start)
-                z = torch.randn(n, self.params["embedding_dim"], device=self.device)
+                z = torch.randn(n, self.settings.embedding_dim, device=self.device)
                 cond = sampler.sample_original_condvec(n)
                 if cond is not None:
                     z = torch.cat([z, torch.from_numpy(cond).to(self.device)], dim=1)

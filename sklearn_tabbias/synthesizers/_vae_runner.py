@@ -84,10 +84,8 @@ class VAERunner:
     ----------
     blocks : list of Block
         The encoded table's layout.
-    params : dict
-        The synthesizer's hyperparameters (latent_dim, hidden_dim, max_epochs,
-        batch_size, learning_rate, patience, min_steps, validation_fraction,
-        bgm_components, device, verbose).
+    settings : VAESettings
+        The synthesizer's hyperparameters.
     rng : numpy.random.RandomState
         Source of all seeds.
 
@@ -97,15 +95,19 @@ class VAERunner:
         One record per training phase, in order (the synthesizer's ``history_``).
     """
 
-    def __init__(self, blocks, params, rng):
-        self.params = params
+    def __init__(self, blocks, settings, rng):
+        self.settings = settings
         self.rng = rng
-        self.device = torch.device(params["device"])
         self.likelihood = TabularLikelihood(
             [(b.kind, b.start, b.width, b.gate) for b in blocks]
         ).to(self.device)
         self.n_inputs = self.likelihood.n_inputs
         self.records = []
+
+    @property
+    def device(self):
+        """The torch device every tensor of the runner lives on."""
+        return self.settings.device
 
     def generator(self):
         """A CPU torch Generator seeded from the runner's random state."""
@@ -115,13 +117,12 @@ class VAERunner:
 
     def network(self, n_members):
         """An uninitialised ensemble of ``n_members`` VAEs on the runner's device."""
-        p = self.params
         return EnsembleVAE(
             n_members,
             self.n_inputs,
             self.likelihood.n_outputs,
-            hidden_dim=p["hidden_dim"],
-            latent_dim=p["latent_dim"],
+            hidden_dim=self.settings.hidden_dim,
+            latent_dim=self.settings.latent_dim,
         ).to(self.device)
 
     def new_state(self, n_members=1):
@@ -145,7 +146,7 @@ class VAERunner:
         """Shuffle encoded rows and split them into training and validation rows."""
         Z = self.to_tensor(Z)
         n = Z.shape[0]
-        n_val = int(round(self.params["validation_fraction"] * n))
+        n_val = int(round(self.settings.validation_fraction * n))
         n_val = min(max(n_val, 1), n - 1)
         order = torch.as_tensor(self.rng.permutation(n), device=self.device)
         return Z[order[n_val:]], Z[order[:n_val]]
@@ -156,7 +157,7 @@ class VAERunner:
 
     def progress(self, total, desc, unit="epoch"):
         """A progress bar for a training loop (shown when ``verbose``)."""
-        return progress_bar(total, desc, self.params.get("verbose", 0), unit)
+        return progress_bar(total, desc, self.settings.verbose, unit)
 
     def randn(self, shape, generator):
         """Standard normal noise on the runner's device."""
@@ -189,7 +190,7 @@ class VAERunner:
         -------
         runs : Runs
         """
-        p = self.params
+        p = self.settings
         started = time.perf_counter()
         generator = self.generator()
         module = self.network(n_members)
@@ -197,19 +198,19 @@ class VAERunner:
             module.reset_parameters(generator)
         else:
             module.load_state(init_state)
-        optimizer = _adam(module.parameters(), p["learning_rate"])
+        optimizer = _adam(module.parameters(), p.learning_rate)
         stopping = EarlyStopping(
             module.state(),
-            p["patience"],
-            p["min_steps"],
+            p.patience,
+            p.min_steps,
             steps_per_epoch=-(-len(train) // self._batch_size(len(train))),
-            max_epochs=p["max_epochs"],
+            max_epochs=p.max_epochs,
         )
-        curves = _Curves(p["max_epochs"], n_members)
-        eps_val = self.randn((n_members, len(val), p["latent_dim"]), generator)
+        curves = _Curves(p.max_epochs, n_members)
+        eps_val = self.randn((n_members, len(val), p.latent_dim), generator)
         active = np.arange(n_members)
-        bar = self.progress(p["max_epochs"], f"{phase} ({n_members} runs)")
-        for epoch in range(p["max_epochs"]):
+        bar = self.progress(p.max_epochs, f"{phase} ({n_members} runs)")
+        for epoch in range(p.max_epochs):
             train_loss = self._epoch(module, optimizer, train, generator)
             if epoch < stopping.first_epoch and epoch % CURVE_EVERY:
                 curves.record(epoch, active, train_loss)
@@ -226,9 +227,7 @@ class VAERunner:
             if stopped.all():
                 break
             if stopped.any():
-                optimizer = _keep_members(
-                    module, optimizer, ~stopped, p["learning_rate"]
-                )
+                optimizer = _keep_members(module, optimizer, ~stopped, p.learning_rate)
                 active = active[~stopped]
         bar.close()
         record = curves.as_record(phase, train, val, init_state, stopping)
@@ -247,17 +246,17 @@ class VAERunner:
 
     def _batch_size(self, n_train):
         """Rows per gradient step on ``n_train`` training rows."""
-        return min(self.params["batch_size"], n_train)
+        return min(self.settings.batch_size, n_train)
 
     def _epoch(self, module, optimizer, train, generator):
         """One pass over shuffled training rows; mean training loss per member."""
-        p = self.params
+        p = self.settings
         n_active, n_train = module.n_members, len(train)
         batch_size = self._batch_size(n_train)
         total = torch.zeros(n_active, device=self.device)
         module.train()
         for batch in self._batches(train, n_active, batch_size, generator):
-            eps = self.randn((n_active, batch.shape[1], p["latent_dim"]), generator)
+            eps = self.randn((n_active, batch.shape[1], p.latent_dim), generator)
             loss = self.loss(module, batch, eps)
             optimizer.zero_grad(set_to_none=True)
             loss.sum().backward()
@@ -301,7 +300,7 @@ class VAERunner:
         seed = int(self.rng.randint(MAX_SEED))
         for reg_covar in (1e-3, 1e-2, 1e-1):
             bgm = BayesianGaussianMixture(
-                n_components=min(self.params["bgm_components"], n_distinct),
+                n_components=min(self.settings.bgm_components, n_distinct),
                 max_iter=500,
                 reg_covar=reg_covar,
                 random_state=seed,

@@ -21,6 +21,7 @@ from sklearn_tabbias.synthesizers._common import (
     check_varying,
 )
 from sklearn_tabbias.synthesizers._ctgan_runner import CTGANRunner, steps_per_epoch
+from sklearn_tabbias.synthesizers._settings import CTGANSettings, settings_from
 
 __all__ = ["BiasedCTGAN"]
 
@@ -224,22 +225,16 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         prepared, discrete = _prepare(frame, self.schema_)
         self.batch_size_, self.pac_ = self._batch_and_pac(len(frame))
         self.epochs_ = self._epochs(len(frame))
-        params = {
-            "embedding_dim": self.embedding_dim,
-            "generator_dim": tuple(self.generator_dim),
-            "discriminator_dim": tuple(self.discriminator_dim),
-            "generator_lr": self.generator_lr,
-            "generator_decay": self.generator_decay,
-            "discriminator_lr": self.discriminator_lr,
-            "discriminator_decay": self.discriminator_decay,
-            "batch_size": self.batch_size_,
-            "pac": self.pac_,
-            "discriminator_steps": self.discriminator_steps,
-            "log_frequency": self.log_frequency,
-            "device": device,
-            "verbose": self.verbose,
-        }
-        runner = CTGANRunner(prepared, discrete, params, rng)
+        settings = settings_from(
+            CTGANSettings,
+            self,
+            generator_dim=tuple(self.generator_dim),
+            discriminator_dim=tuple(self.discriminator_dim),
+            batch_size=self.batch_size_,
+            pac=self.pac_,
+            device=device,
+        )
+        runner = CTGANRunner(prepared, discrete, settings, rng)
         self.init_state_ = None
         if self.bias == "none":
             pair = runner.train(runner.real, self.epochs_, phase="real")

@@ -2,12 +2,12 @@
 
 from numbers import Integral, Real
 
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from sklearn_tabbias._validation import MAX_SEED
 from sklearn_tabbias.base import SynthesizerMixin
-from sklearn_tabbias.bias import BIAS_METHODS, BiasMethod, RealRows
+from sklearn_tabbias.bias import BIAS_METHODS, BiasMethod, RealRows, make_bias
 from sklearn_tabbias.encoding import TabularEncoder
 from sklearn_tabbias.synthesizers._common import (
     COMMON_CONSTRAINTS,
@@ -15,10 +15,21 @@ from sklearn_tabbias.synthesizers._common import (
     check_device,
     check_varying,
 )
+from sklearn_tabbias.synthesizers._settings import VAESettings, settings_from
 from sklearn_tabbias.synthesizers._vae_runner import VAERunner
 from sklearn_tabbias.synthesizers._vae_stopping import MIN_STEPS
 
-__all__ = ["BiasedVAESynthesizer"]
+__all__ = ["BIAS_SHORTHANDS", "BiasedVAESynthesizer"]
+
+#: Short-form parameters -> the bias method's parameter each one sets.
+BIAS_SHORTHANDS = {
+    "pretrain_samples": "n_samples",
+    "maml_inner_steps": "inner_steps",
+    "maml_inner_lr": "inner_lr",
+    "maml_outer_lr": "outer_lr",
+    "maml_meta_iterations": "meta_iterations",
+    "maml_first_order": "first_order",
+}
 
 
 class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
@@ -32,11 +43,11 @@ class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
     2. **Bias θ0** from the seed runs, by ``bias``:
 
        * ``"none"``: no θ0; the best seed run is the model.
-       * ``"pretrain"``: ``pretrain_samples`` rows drawn from the best seed run
+       * ``"pretrain"``: 10,000 rows (``pretrain_samples``) drawn from the best seed run
          train ``n_seeds`` runs; θ0 is the best of them.
        * ``"avg"``: θ0 is the element-wise mean of the seed runs' weights.
        * ``"maml"``: θ0 is meta-learned with MAML, each seed run's samples a task.
-       * ``"drs"``: one run trains on ``pretrain_samples`` rows pooled from all
+       * ``"drs"``: one run trains on 10,000 rows (``pretrain_samples``) pooled from all
          seed runs; θ0 is its weights.
 
     3. **Fine-tuning**: ``n_seeds`` runs start from θ0 on the real rows with the
@@ -51,8 +62,9 @@ class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
     ----------
     bias : {"none", "pretrain", "avg", "maml", "drs"} or BiasMethod, default="avg"
         How θ0 is built. A :class:`~sklearn_tabbias.bias.BiasMethod` instance
-        brings its own parameters (the ``pretrain_samples`` and ``maml_*``
-        parameters are then ignored).
+        brings its own parameters, reachable as ``bias__<name>`` (e.g. in a
+        grid); a string is the method with its defaults, changed by the short
+        forms below.
     n_seeds : int, default=10
         Runs per phase (S).
     latent_dim : int, default=10
@@ -75,18 +87,18 @@ class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         many steps and this changes nothing. 0 restores plain early stopping.
     validation_fraction : float, default=0.2
         Share of rows held out for early stopping and for choosing the best run.
-    pretrain_samples : int, default=10000
-        Synthetic rows for "pretrain", "drs" and the "maml" tasks.
-    maml_inner_steps : int, default=5
-        MAML inner SGD steps.
-    maml_inner_lr : float, default=1e-3
-        MAML inner learning rate.
-    maml_outer_lr : float, default=1e-3
-        MAML outer (Adam) learning rate.
-    maml_meta_iterations : int, default=300
-        MAML outer steps.
-    maml_first_order : bool, default=False
-        First-order MAML.
+    pretrain_samples : int, default=None
+        Short form of ``n_samples`` of "pretrain", "drs" and "maml": the
+        synthetic rows they train on (None: the method's default, 10,000).
+    maml_inner_steps, maml_inner_lr, maml_outer_lr, maml_meta_iterations, \
+maml_first_order : default=None
+        Short forms of :class:`~sklearn_tabbias.bias.MAMLBias`'s
+        ``inner_steps`` (5), ``inner_lr`` (1e-3), ``outer_lr`` (1e-3),
+        ``meta_iterations`` (300) and ``first_order`` (False); None: its
+        default. The short forms apply to a string ``bias`` and only to the
+        methods that have them (so one grid can hold all five); with a
+        :class:`~sklearn_tabbias.bias.BiasMethod` object they are an error (set
+        the object's parameter instead, e.g. ``bias__inner_steps`` in a grid).
     bgm_components : int, default=10
         Upper bound on the components of the latent Bayesian Gaussian mixture.
     categorical_features : array-like of str or int, default=None
@@ -155,12 +167,12 @@ class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         "patience": [Interval(Integral, 1, None, closed="left")],
         "min_steps": [Interval(Integral, 0, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "pretrain_samples": [Interval(Integral, 2, None, closed="left")],
-        "maml_inner_steps": [Interval(Integral, 1, None, closed="left")],
-        "maml_inner_lr": [Interval(Real, 0, None, closed="neither")],
-        "maml_outer_lr": [Interval(Real, 0, None, closed="neither")],
-        "maml_meta_iterations": [Interval(Integral, 0, None, closed="left")],
-        "maml_first_order": ["boolean"],
+        "pretrain_samples": [Interval(Integral, 2, None, closed="left"), None],
+        "maml_inner_steps": [Interval(Integral, 1, None, closed="left"), None],
+        "maml_inner_lr": [Interval(Real, 0, None, closed="neither"), None],
+        "maml_outer_lr": [Interval(Real, 0, None, closed="neither"), None],
+        "maml_meta_iterations": [Interval(Integral, 0, None, closed="left"), None],
+        "maml_first_order": ["boolean", None],
         "bgm_components": [Interval(Integral, 1, None, closed="left")],
         **COMMON_CONSTRAINTS,
     }
@@ -177,12 +189,12 @@ class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         patience=50,
         min_steps=MIN_STEPS,
         validation_fraction=0.2,
-        pretrain_samples=10000,
-        maml_inner_steps=5,
-        maml_inner_lr=1e-3,
-        maml_outer_lr=1e-3,
-        maml_meta_iterations=300,
-        maml_first_order=False,
+        pretrain_samples=None,
+        maml_inner_steps=None,
+        maml_inner_lr=None,
+        maml_outer_lr=None,
+        maml_meta_iterations=None,
+        maml_first_order=None,
         bgm_components=10,
         categorical_features=None,
         random_state=None,
@@ -212,23 +224,11 @@ class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         self.verbose = verbose
 
     def _bias_method(self):
-        if isinstance(self.bias, BiasMethod):
-            method = clone(self.bias)
-            method._validate_params()
-            return method
-        if self.bias == "maml":
-            return BIAS_METHODS["maml"](
-                n_samples=self.pretrain_samples,
-                inner_steps=self.maml_inner_steps,
-                inner_lr=self.maml_inner_lr,
-                outer_lr=self.maml_outer_lr,
-                meta_iterations=self.maml_meta_iterations,
-                first_order=self.maml_first_order,
-                batch_size=self.batch_size,
-            )
-        if self.bias in ("pretrain", "drs"):
-            return BIAS_METHODS[self.bias](n_samples=self.pretrain_samples)
-        return BIAS_METHODS[self.bias]()
+        shorthands = {
+            flat: (inner, getattr(self, flat))
+            for flat, inner in BIAS_SHORTHANDS.items()
+        }
+        return make_bias(self.bias, shorthands, type(self).__name__)
 
     def _fit(self, frame, rng):
         if len(frame) < 3:
@@ -243,22 +243,8 @@ class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
             random_state=rng.randint(MAX_SEED),
         ).fit(frame)
         check_varying(self.encoder_)
-        params = {
-            name: getattr(self, name)
-            for name in (
-                "latent_dim",
-                "hidden_dim",
-                "max_epochs",
-                "batch_size",
-                "learning_rate",
-                "patience",
-                "min_steps",
-                "validation_fraction",
-                "bgm_components",
-            )
-        }
-        params.update(device=device, verbose=self.verbose)
-        runner = VAERunner(self.encoder_.blocks_, params, rng)
+        settings = settings_from(VAESettings, self, device=device)
+        runner = VAERunner(self.encoder_.blocks_, settings, rng)
         train, val = runner.split(self.encoder_.transform(frame))
         seed_runs = runner.train(train, val, self.n_seeds, phase="seed")
         self.init_state_ = self.bias_.initial_state(
