@@ -80,8 +80,8 @@ def run_one(dataset, n_rows, seed, model, params):
         seconds=seconds,
     )
     history = getattr(synthesizer, "history_", None)
-    if history and "best_epoch" in history[-1]:  # the VAE's records
-        record["best_epochs"] = [int(e) for e in history[-1]["best_epoch"]]
+    if history and history[-1].best_epoch is not None:  # the VAE's records
+        record["best_epochs"] = [int(e) for e in history[-1].best_epoch]
     return record
 
 

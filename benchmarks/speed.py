@@ -48,7 +48,7 @@ def seed_phase(frame, epochs=10):
     )
     synth.fit(frame)
     record = synth.history_[0]
-    seconds = record["seconds"] / record["epochs"].max()
+    seconds = record.seconds / record.n_epochs
     return seconds, matmul_flops(synth, record) / seconds / 1e9
 
 
@@ -60,7 +60,7 @@ def matmul_flops(synth, record):
     latent, n_out = module.latent_dim, module.dec_w2.shape[2]
     per_row = 2 * (n_in * hidden + hidden * 2 * latent + latent * hidden)
     per_row += 2 * hidden * n_out
-    return record["n_members"] * per_row * (3 * record["n_train"] + record["n_val"])
+    return record.n_runs * per_row * (3 * record.n_train + record.n_val)
 
 
 def bmm_peak(members=10, rows=240, width=256, repeats=200):
@@ -98,9 +98,7 @@ def fit_seconds(frame, repeats, **params):
         started = time.perf_counter()
         synth.fit(frame)
         times.append(time.perf_counter() - started)
-        epochs.append(
-            {r["phase"]: int(max(r.get("epochs", [0]))) for r in synth.history_}
-        )
+        epochs.append({r.phase: r.n_epochs for r in synth.history_})
     return statistics.median(times), times, epochs
 
 

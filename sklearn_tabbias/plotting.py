@@ -11,6 +11,7 @@ import pandas as pd
 
 from sklearn_tabbias._validation import as_frame
 from sklearn_tabbias.metrics.utility import infer_task
+from sklearn_tabbias.training import CURVE_LABELS
 
 __all__ = ["CorrelationDifferenceDisplay", "MarginalsDisplay", "TrainingCurvesDisplay"]
 
@@ -322,13 +323,13 @@ class TrainingCurvesDisplay:
     """Training and validation curves of every phase of a fitted synthesizer.
 
     For a VAE: one panel per phase (seed runs, pre-training, fine-tuning …), the
-    validation loss of each run (solid) and its training loss (dotted), and a
-    marker at each run's best epoch. MAML's query loss per meta-iteration. For
-    CTGAN: generator and discriminator losses per epoch.
+    validation loss of each run (solid) and its training loss (dotted, same
+    colour), and a marker at the epoch each run kept. MAML's query loss per
+    meta-iteration. For CTGAN: generator and discriminator losses per epoch.
 
     Parameters
     ----------
-    history : list of dict
+    history : list of TrainingRecord
         The estimator's ``history_``.
 
     Attributes
@@ -343,9 +344,12 @@ class TrainingCurvesDisplay:
     >>> matplotlib.use("Agg")
     >>> import numpy as np
     >>> from sklearn_tabbias.plotting import TrainingCurvesDisplay
-    >>> history = [{"phase": "seed", "train_loss": np.ones((5, 2)),
-    ...             "val_loss": np.ones((5, 2)), "best_epoch": np.array([4, 3])}]
-    >>> len(TrainingCurvesDisplay(history).plot().axes_[0].lines)  # 2 runs x 2 + best
+    >>> from sklearn_tabbias.training import TrainingRecord
+    >>> curves = {"train": np.ones((5, 2)), "validation": np.ones((5, 2))}
+    >>> history = [TrainingRecord("seed", n_runs=2, n_train=8, n_val=2,
+    ...     warm_start=False, batch_size=8, steps_per_epoch=1,
+    ...     epochs=np.array([5, 4]), curves=curves, best_epoch=np.array([4, 3]))]
+    >>> len(TrainingCurvesDisplay(history).plot().axes_[0].lines)  # 2 runs x 2 + kept
     5
     """
 
@@ -366,29 +370,39 @@ class TrainingCurvesDisplay:
         """Draw one panel per phase; returns self."""
         self.figure_, self.axes_ = _grid(len(self.history), n_cols, (4, 2.8))
         for ax, record in zip(self.axes_, self.history, strict=True):
-            if "val_loss" in record:
+            if "validation" in record.curves:
                 self._vae_phase(ax, record)
-            elif "query_loss" in record:
-                ax.plot(record["query_loss"], label="query loss")
-                ax.set_xlabel("meta-iteration")
             else:
-                ax.plot(record["generator_loss"], label="generator")
-                ax.plot(record["discriminator_loss"], label="discriminator")
-                ax.set_xlabel("epoch")
-            ax.set_title(record["phase"])
+                for name, curve in record.curves.items():
+                    ax.plot(curve[:, 0], label=CURVE_LABELS[name])
+                ax.set_ylabel("loss")
+            ax.set_xlabel(record.unit)
+            runs = f"{record.n_runs} run{'s' if record.n_runs > 1 else ''}"
+            ax.set_title(f"{record.phase} ({runs}, {record.n_train} rows)")
             ax.legend(fontsize=7)
         self.figure_.tight_layout()
         return self
 
     @staticmethod
     def _vae_phase(ax, record):
-        val, train = record["val_loss"], record["train_loss"]
+        val, train = record.curves["validation"], record.curves["train"]
         for member in range(val.shape[1]):
             # before min_steps only every few epochs are validated
             validated = np.flatnonzero(~np.isnan(val[:, member]))
-            (line,) = ax.plot(validated, val[validated, member], lw=1)
-            ax.plot(train[:, member], lw=0.8, ls=":", color=line.get_color())
-        best = record["best_epoch"]
-        ax.plot(best, val[best, np.arange(val.shape[1])], "k.", label="best epoch")
-        ax.set_xlabel("epoch")
+            first = member == 0  # one legend entry per line style
+            (line,) = ax.plot(
+                validated,
+                val[validated, member],
+                lw=1,
+                label="validation (solid)" if first else None,
+            )
+            ax.plot(
+                train[:, member],
+                lw=0.8,
+                ls=":",
+                color=line.get_color(),
+                label="training (dotted)" if first else None,
+            )
+        best = record.best_epoch
+        ax.plot(best, val[best, np.arange(val.shape[1])], "k.", label="kept epoch")
         ax.set_ylabel("loss (−ELBO per row)")

@@ -118,8 +118,8 @@ def test_pretrain_and_drs_train_on_the_stated_number_of_synthetic_rows(
     assert phase[0]["n_rows"] == TINY["pretrain_samples"] != len(adult300)
     assert phase[0]["n_members"] == n_members
     assert phase[0]["init_state"] is None
-    record = [r for r in synth.history_ if r["phase"] == bias][0]
-    assert record["n_train"] + record["n_val"] == TINY["pretrain_samples"]
+    record = [r for r in synth.history_ if r.phase == bias][0]
+    assert record.n_train + record.n_val == TINY["pretrain_samples"]
     # θ0 is the best pre-trained run (pretrain) / the single DRS run
     _assert_states_equal(synth.init_state_, phase[0]["runs"].best_state)
 
@@ -150,8 +150,9 @@ def test_maml_moves_theta_and_lowers_loss_on_held_out_tasks(setting):
     theta = maml.meta_learn(runner, train_tasks, start)
     assert _distance(theta, start) > 1e-2
     record = runner.records[-1]
-    assert record["phase"] == "maml" and record["n_tasks"] == 4
-    assert record["query_loss"][-10:].mean() < record["query_loss"][:10].mean()
+    assert record.phase == "maml" and record.n_train == 4 * train_tasks.shape[1]
+    query = record.curves["query"][:, 0]
+    assert query[-10:].mean() < query[:10].mean()
 
     def held_out_loss(state):
         generator = torch.Generator().manual_seed(0)
@@ -181,17 +182,17 @@ def _train_with(setting, n_members, **params):
 def test_early_stopped_members_stop_updating(setting):
     runs = _train_with(setting, 4, max_epochs=400, patience=5)
     record = runs.record
-    epochs, best = record["epochs"], record["best_epoch"]
+    epochs, best = record.epochs, record.best_epoch
     stopped = epochs < 400
     assert stopped.sum() >= 2 and len(set(epochs)) >= 2
     # a stopped member ran exactly `patience` epochs past its best epoch ...
     np.testing.assert_array_equal(epochs[stopped], best[stopped] + 1 + 5)
     # ... and its curve has no entries after it stopped
     for member in np.flatnonzero(stopped):
-        assert np.isnan(record["val_loss"][epochs[member] :, member]).all()
+        assert np.isnan(record.curves["validation"][epochs[member] :, member]).all()
     # the restored state is the best epoch's: its validation loss is the minimum
     np.testing.assert_allclose(
-        runs.val_losses, np.nanmin(record["val_loss"], axis=0), rtol=1e-6
+        runs.val_losses, np.nanmin(record.curves["validation"], axis=0), rtol=1e-6
     )
 
 
@@ -208,17 +209,20 @@ def test_no_epoch_is_kept_before_min_steps(setting):
     )
     record = runs.record
     first = 29  # the epoch whose end is step 60
-    assert (record["best_epoch"] >= first).all()
-    assert (record["epochs"] >= first + 1 + 5).all()
+    assert (record.best_epoch >= first).all()
+    assert (record.epochs >= first + 1 + 5).all()
     np.testing.assert_allclose(
-        runs.val_losses, np.nanmin(record["val_loss"][first:], axis=0), rtol=1e-6
+        runs.val_losses,
+        np.nanmin(record.curves["validation"][first:], axis=0),
+        rtol=1e-6,
     )
 
 
 def test_min_steps_beyond_the_budget_keeps_the_last_epoch(setting):
     runs = _train_with(setting, 2, max_epochs=7, min_steps=10_000)
-    np.testing.assert_array_equal(runs.record["best_epoch"], [6, 6])
-    np.testing.assert_allclose(runs.val_losses, runs.record["val_loss"][-1], rtol=1e-6)
+    np.testing.assert_array_equal(runs.record.best_epoch, [6, 6])
+    last = runs.record.curves["validation"][-1]
+    np.testing.assert_allclose(runs.val_losses, last, rtol=1e-6)
 
 
 def test_bias_object_with_own_parameters(adult300, spy):
@@ -228,9 +232,9 @@ def test_bias_object_with_own_parameters(adult300, spy):
         **_NO_SHORT,
     ).fit(adult300)
     assert synth.bias_.n_samples == 300
-    record = [r for r in synth.history_ if r["phase"] == "maml"][0]
-    assert record["meta_iterations"] == 3
-    assert record["n_train"] == 300
+    record = [r for r in synth.history_ if r.phase == "maml"][0]
+    assert record.n_epochs == 3 and record.unit == "iteration"
+    assert record.n_train == 300
 
 
 def test_short_forms_with_a_bias_object_are_an_error(adult300):

@@ -86,9 +86,9 @@ def test_warm_start_uses_the_pretrained_pair(adult300, spy):
     cold = runner.records[-1]  # the fine-tuning record
     runner.train(runner.real, 1, phase="cold")
     cold_start = runner.records[-1]
-    assert cold["warm_start"] and not cold_start["warm_start"]
-    assert cold["discriminator_loss"][0] != cold_start["discriminator_loss"][0]
-    assert cold["generator_loss"][0] != cold_start["generator_loss"][0]
+    assert cold.warm_start and not cold_start.warm_start
+    for name in ("discriminator", "generator"):
+        assert cold.curves[name][0, 0] != cold_start.curves[name][0, 0]
 
 
 def test_drs_pools_every_seed_run(adult300, spy):
@@ -105,7 +105,7 @@ def test_small_tables_get_safe_batches(adult300, n_rows):
     )
     batch, pac = synth.batch_size_, synth.pac_
     assert batch <= n_rows and batch % 2 == 0 and batch % pac == 0
-    assert synth.history_[0]["steps_per_epoch"] >= 2
+    assert synth.history_[0].steps_per_epoch >= 2
     assert synth.sample(7).shape == (7, adult300.shape[1])
 
 
@@ -144,7 +144,7 @@ def test_drs_seed_runs_in_parallel_give_the_same_model(adult300, four_cores):
     pd.testing.assert_frame_equal(
         serial.sample(200, random_state=0), parallel.sample(200, random_state=0)
     )
-    assert [r["phase"] for r in parallel.history_] == [
+    assert [r.phase for r in parallel.history_] == [
         "seed",
         "seed",
         "drs",
@@ -201,12 +201,12 @@ def test_auto_epochs_give_small_tables_enough_steps(adult300, monkeypatch):
     small = {**SMALL, "epochs": "auto"}
     synth = BiasedCTGAN(bias="none", random_state=0, **small).fit(adult300.head(60))
     record = synth.history_[0]
-    assert record["steps_per_epoch"] == 3  # batch 20 of 60 rows
-    assert synth.epochs_ == record["epochs"] == 14  # ceil(40 / 3) > 3
+    assert record.steps_per_epoch == 3  # batch 20 of 60 rows
+    assert synth.epochs_ == record.n_epochs == 14  # ceil(40 / 3) > 3
     many = BiasedCTGAN(bias="none", random_state=0, **small).fit(adult300)
-    assert many.history_[0]["steps_per_epoch"] == 2 and many.epochs_ == 20
+    assert many.history_[0].steps_per_epoch == 2 and many.epochs_ == 20
     monkeypatch.setattr(ctgan_module, "AUTO_MIN_STEPS", 4)
     few = BiasedCTGAN(bias="none", random_state=0, **small).fit(adult300.head(60))
     assert few.epochs_ == 3  # ctgan's epochs when they take enough steps
     fixed = BiasedCTGAN(bias="none", random_state=0, **SMALL).fit(adult300.head(60))
-    assert fixed.epochs_ == fixed.history_[0]["epochs"] == SMALL["epochs"]
+    assert fixed.epochs_ == fixed.history_[0].n_epochs == SMALL["epochs"]

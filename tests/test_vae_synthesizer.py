@@ -94,9 +94,9 @@ def test_fitted_attributes(fitted, adult300):
     assert list(synth.feature_names_in_) == list(adult300.columns)
     assert synth.seed_val_losses_.shape == (ADULT["n_seeds"],)
     assert synth.best_seed_ == int(np.argmin(synth.seed_val_losses_))
-    assert [r["phase"] for r in synth.history_] == ["seed", "finetune"]
+    assert [r.phase for r in synth.history_] == ["seed", "finetune"]
     assert fitted["none"].init_state_ is None
-    assert [r["phase"] for r in fitted["none"].history_] == ["seed"]
+    assert [r.phase for r in fitted["none"].history_] == ["seed"]
 
 
 @pytest.mark.parametrize(

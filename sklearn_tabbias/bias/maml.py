@@ -1,5 +1,6 @@
 """MAML: meta-learn θ0 with the seed runs' samples as tasks (paper §2.2.1)."""
 
+import time
 from numbers import Integral, Real
 
 import numpy as np
@@ -7,6 +8,7 @@ import torch
 from sklearn.utils._param_validation import Interval
 
 from sklearn_tabbias.bias._base import BiasMethod, pool_samples
+from sklearn_tabbias.training import TrainingRecord
 
 
 class MAMLBias(BiasMethod):
@@ -96,6 +98,7 @@ class MAMLBias(BiasMethod):
         state : dict of Tensor
             The meta-learned one-member state θ_MAML.
         """
+        started = time.perf_counter()
         theta = {
             k: v.detach().clone().requires_grad_(True) for k, v in init_state.items()
         }
@@ -115,14 +118,19 @@ class MAMLBias(BiasMethod):
             bar.set_postfix(query_loss=f"{curve[iteration]:.4f}")
         bar.close()
         runner.records.append(
-            {
-                "phase": "maml",
-                "n_members": 1,
-                "n_tasks": tasks.shape[0],
-                "n_train": tasks.shape[0] * tasks.shape[1],
-                "meta_iterations": self.meta_iterations,
-                "query_loss": curve,
-            }
+            TrainingRecord(
+                phase="maml",
+                n_runs=1,
+                n_train=tasks.shape[0] * tasks.shape[1],
+                n_val=0,
+                warm_start=False,
+                batch_size=batch_size,
+                steps_per_epoch=1,
+                epochs=np.array([self.meta_iterations]),
+                curves={"query": curve[:, None]},
+                seconds=time.perf_counter() - started,
+                unit="iteration",
+            )
         )
         return {k: v.detach() for k, v in theta.items()}
 

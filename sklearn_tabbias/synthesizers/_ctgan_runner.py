@@ -25,6 +25,7 @@ from joblib import parallel_config
 from sklearn_tabbias._progress import progress_bar
 from sklearn_tabbias._random import seeded_globals
 from sklearn_tabbias._validation import MAX_SEED
+from sklearn_tabbias.training import TrainingRecord
 
 logger = logging.getLogger("sklearn_tabbias")
 
@@ -50,8 +51,8 @@ class CTGANRunner:
 
     Attributes
     ----------
-    records : list of dict
-        One record per trained pair: phase, rows, epochs, losses, seconds.
+    records : list of TrainingRecord
+        One record per trained pair.
     """
 
     def __init__(self, real, discrete_columns, settings, rng):
@@ -134,25 +135,52 @@ class CTGANRunner:
         generator, discriminator : Module
             The trained pair.
         """
-        p = self.settings
         started = time.perf_counter()
         sampler = self.real_sampler if data is self.real else self.sampler(data)
         if init is None:
-            generator, discriminator = self.new_pair(sampler)
+            pair = self.new_pair(sampler)
         else:
-            generator, discriminator = (copy.deepcopy(m) for m in init)
-        opt_g = _adam(generator, p.generator_lr, p.generator_decay)
-        opt_d = _adam(discriminator, p.discriminator_lr, p.discriminator_decay)
-        batch = p.batch_size if batch_size is None else batch_size
+            pair = tuple(copy.deepcopy(m) for m in init)
+        batch = self.settings.batch_size if batch_size is None else batch_size
         steps = steps_per_epoch(len(data), batch)
+        losses = self._epochs(pair, sampler, data, (epochs, steps, batch), phase)
+        record = TrainingRecord(
+            phase=phase,
+            n_runs=1,
+            n_train=len(data),
+            n_val=0,
+            warm_start=init is not None,
+            batch_size=batch,
+            steps_per_epoch=steps,
+            epochs=np.array([epochs]),
+            curves={"generator": losses[:, :1], "discriminator": losses[:, 1:]},
+            seconds=time.perf_counter() - started,
+        )
+        self.records.append(record)
+        logger.info(
+            "ctgan %s: %d rows, %d epochs (%.1fs)",
+            phase,
+            len(data),
+            epochs,
+            record.seconds,
+        )
+        return pair
+
+    def _epochs(self, pair, sampler, data, sizes, phase):
+        """WGAN-GP epochs of ``pair``; the last losses of each epoch (G, D)."""
+        s = self.settings
+        epochs, steps, batch = sizes
+        generator, discriminator = pair
+        opt_g = _adam(generator, s.generator_lr, s.generator_decay)
+        opt_d = _adam(discriminator, s.discriminator_lr, s.discriminator_decay)
         losses = np.zeros((epochs, 2))
         generator.train()
         discriminator.train()
-        bar = progress_bar(epochs, f"ctgan {phase}", p.verbose)
+        bar = progress_bar(epochs, f"ctgan {phase}", s.verbose)
         with self._seeded():
             for epoch in range(epochs):
                 for _ in range(steps):
-                    for _ in range(p.discriminator_steps):
+                    for _ in range(s.discriminator_steps):
                         loss_d = self._critic_step(
                             generator, discriminator, opt_d, sampler, data, batch
                         )
@@ -163,27 +191,7 @@ class CTGANRunner:
                 bar.update(1)
                 bar.set_postfix(loss_g=f"{loss_g:.3f}", loss_d=f"{loss_d:.3f}")
         bar.close()
-        self.records.append(
-            {
-                "phase": phase,
-                "n_rows": len(data),
-                "epochs": epochs,
-                "steps_per_epoch": steps,
-                "batch_size": batch,
-                "warm_start": init is not None,
-                "generator_loss": losses[:, 0],
-                "discriminator_loss": losses[:, 1],
-                "seconds": time.perf_counter() - started,
-            }
-        )
-        logger.info(
-            "ctgan %s: %d rows, %d epochs (%.1fs)",
-            phase,
-            len(data),
-            epochs,
-            self.records[-1]["seconds"],
-        )
-        return generator, discriminator
+        return losses
 
     def _noise(self, sampler, batch):
         z = torch.randn(batch, self.settings.embedding_dim, device=self.device)

@@ -22,6 +22,7 @@ from sklearn_tabbias.nn.vae import (
     average_state,
 )
 from sklearn_tabbias.synthesizers._vae_stopping import EarlyStopping
+from sklearn_tabbias.training import TrainingRecord
 
 logger = logging.getLogger("sklearn_tabbias")
 
@@ -41,13 +42,13 @@ class Runs:
     val_losses : ndarray of shape (S,)
         Best validation loss (negative ELBO per row) of each member, over the
         epochs after its first ``min_steps`` optimiser steps.
-    record : dict
+    record : TrainingRecord
         Phase name, data sizes, epochs run, and loss curves (for ``history_``).
     """
 
     state: dict
     val_losses: np.ndarray
-    record: dict
+    record: TrainingRecord
 
     @property
     def best(self):
@@ -91,7 +92,7 @@ class VAERunner:
 
     Attributes
     ----------
-    records : list of dict
+    records : list of TrainingRecord
         One record per training phase, in order (the synthesizer's ``history_``).
     """
 
@@ -190,33 +191,27 @@ class VAERunner:
         -------
         runs : Runs
         """
-        p = self.settings
+        s = self.settings
         started = time.perf_counter()
         generator = self.generator()
-        module = self.network(n_members)
-        if init_state is None:
-            module.reset_parameters(generator)
-        else:
-            module.load_state(init_state)
-        optimizer = _adam(module.parameters(), p.learning_rate)
+        members = _Members(self._initialised(n_members, init_state, generator), s)
         stopping = EarlyStopping(
-            module.state(),
-            p.patience,
-            p.min_steps,
-            steps_per_epoch=-(-len(train) // self._batch_size(len(train))),
-            max_epochs=p.max_epochs,
+            members.module.state(),
+            s.patience,
+            s.min_steps,
+            steps_per_epoch=self._steps_per_epoch(len(train)),
+            max_epochs=s.max_epochs,
         )
-        curves = _Curves(p.max_epochs, n_members)
-        eps_val = self.randn((n_members, len(val), p.latent_dim), generator)
-        active = np.arange(n_members)
-        bar = self.progress(p.max_epochs, f"{phase} ({n_members} runs)")
-        for epoch in range(p.max_epochs):
-            train_loss = self._epoch(module, optimizer, train, generator)
+        curves = _Curves(s.max_epochs, n_members)
+        eps_val = self.randn((n_members, len(val), s.latent_dim), generator)
+        bar = self.progress(s.max_epochs, f"{phase} ({n_members} runs)")
+        for epoch in range(s.max_epochs):
+            module, active = members.module, members.active
+            train_loss = self._epoch(module, members.optimizer, train, generator)
             if epoch < stopping.first_epoch and epoch % CURVE_EVERY:
                 curves.record(epoch, active, train_loss)
                 bar.update(1)
                 continue  # no epoch is kept yet: validate only for the curves
-            module.eval()
             val_loss = self._validation_loss(module, val, eps_val[active])
             curves.record(epoch, active, train_loss, val_loss)
             stopped = stopping.update(module, active, val_loss, epoch)
@@ -226,23 +221,50 @@ class VAERunner:
             )
             if stopped.all():
                 break
-            if stopped.any():
-                optimizer = _keep_members(module, optimizer, ~stopped, p.learning_rate)
-                active = active[~stopped]
+            members.drop(stopped)
         bar.close()
-        record = curves.as_record(phase, train, val, init_state, stopping)
-        record["seconds"] = time.perf_counter() - started
+        return self._finish(phase, (train, val), init_state, stopping, curves, started)
+
+    def _initialised(self, n_members, init_state, generator):
+        """``n_members`` members: fresh (from ``generator``) or all ``init_state``."""
+        module = self.network(n_members)
+        if init_state is None:
+            module.reset_parameters(generator)
+        else:
+            module.load_state(init_state)
+        return module
+
+    def _finish(self, phase, rows, init_state, stopping, curves, started):
+        """Record and log a finished phase; its runs at their kept epochs."""
+        train, val = rows
+        record = TrainingRecord(
+            phase=phase,
+            n_runs=len(curves.epochs),
+            n_train=len(train),
+            n_val=len(val),
+            warm_start=init_state is not None,
+            batch_size=self._batch_size(len(train)),
+            steps_per_epoch=self._steps_per_epoch(len(train)),
+            epochs=curves.epochs,
+            curves=curves.as_dict(),
+            seconds=time.perf_counter() - started,
+            best_epoch=stopping.epoch,
+        )
         self.records.append(record)
         logger.info(
             "%s: %d run(s) on %d rows, %d epochs max, best val. loss %.4f (%.1fs)",
             phase,
-            n_members,
-            len(train) + len(val),
-            record["epochs"].max(),
+            record.n_runs,
+            record.n_train + record.n_val,
+            record.n_epochs,
             stopping.score.min(),
-            record["seconds"],
+            record.seconds,
         )
         return Runs(state=stopping.state, val_losses=stopping.score, record=record)
+
+    def _steps_per_epoch(self, n_train):
+        """Optimiser steps of one epoch over ``n_train`` rows."""
+        return -(-n_train // self._batch_size(n_train))
 
     def _batch_size(self, n_train):
         """Rows per gradient step on ``n_train`` training rows."""
@@ -279,6 +301,7 @@ class VAERunner:
 
     def _validation_loss(self, module, val, eps, chunk=4096):
         """Per-member loss on all validation rows, in chunks (bounded memory)."""
+        module.eval()
         total = torch.zeros(eps.shape[0], device=self.device)
         with torch.no_grad():
             for start in range(0, len(val), chunk):
@@ -377,20 +400,29 @@ class _Curves:
             self.val[epoch, active] = val_loss
         self.epochs[active] += 1
 
-    def as_record(self, phase, train, val, init_state, stopping):
-        """The phase's entry of ``history_``."""
+    def as_dict(self):
+        """The curves of a :class:`~sklearn_tabbias.training.TrainingRecord`."""
         n = self.epochs.max()
-        return {
-            "phase": phase,
-            "n_members": len(self.epochs),
-            "n_train": len(train),
-            "n_val": len(val),
-            "from_init_state": init_state is not None,
-            "epochs": self.epochs,
-            "best_epoch": stopping.epoch,
-            "train_loss": self.train[:n],
-            "val_loss": self.val[:n],
-        }
+        return {"train": self.train[:n], "validation": self.val[:n]}
+
+
+class _Members:
+    """The members of a phase still training, with their optimiser."""
+
+    def __init__(self, module, settings):
+        self.module = module
+        self.learning_rate = settings.learning_rate
+        self.optimizer = _adam(module.parameters(), self.learning_rate)
+        self.active = np.arange(module.n_members)
+
+    def drop(self, stopped):
+        """Remove the ``stopped`` members (a mask over the active ones)."""
+        if stopped.any():
+            keep = ~stopped
+            self.optimizer = _keep_members(
+                self.module, self.optimizer, keep, self.learning_rate
+            )
+            self.active = self.active[keep]
 
 
 def _adam(parameters, learning_rate):

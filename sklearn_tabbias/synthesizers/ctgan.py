@@ -114,8 +114,9 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         fine-tuning started from; None for "none".
     batch_size_, pac_, epochs_ : int
         The batch size, pac and epochs used on the real rows.
-    history_ : list of dict
-        One record per trained CTGAN: phase, rows, epochs, losses, seconds.
+    history_ : list of TrainingRecord
+        One :class:`~sklearn_tabbias.training.TrainingRecord` per trained
+        CTGAN: its rows, epochs, generator and discriminator losses, seconds.
 
     Examples
     --------

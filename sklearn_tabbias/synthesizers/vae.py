@@ -135,9 +135,9 @@ maml_first_order : default=None
         The sampling network (one member), in eval mode.
     prior_ : LatentPrior
         Its latent Bayesian Gaussian mixture and noise scale.
-    history_ : list of dict
-        One record per training phase: phase name, rows, epochs, best epochs,
-        loss curves, seconds.
+    history_ : list of TrainingRecord
+        One :class:`~sklearn_tabbias.training.TrainingRecord` per training
+        phase: its rows, epochs, kept epochs, loss curves and seconds.
     n_features_in_ : int
         Number of columns seen in fit.
     feature_names_in_ : ndarray of str
