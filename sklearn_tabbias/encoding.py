@@ -1,18 +1,15 @@
 """TabularEncoder: raw mixed-type tables to a numeric matrix and back."""
 
 import warnings
-from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import (
     is_bool_dtype,
-    is_datetime64_any_dtype,
     is_integer_dtype,
     is_numeric_dtype,
     is_object_dtype,
-    is_timedelta64_dtype,
 )
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.preprocessing import QuantileTransformer, StandardScaler
@@ -21,66 +18,16 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_tabbias._validation import as_frame, object_as_numeric
+from sklearn_tabbias.codecs import (
+    BinaryCodec,
+    Block,
+    CategoricalCodec,
+    ConstantCodec,
+    ContinuousCodec,
+    as_numbers,
+)
 
 __all__ = ["Block", "TabularEncoder"]
-
-KINDS = ("continuous", "binary", "categorical", "constant")
-
-
-@dataclass(frozen=True)
-class Block:
-    """A slice of the encoded matrix with one likelihood.
-
-    Attributes
-    ----------
-    kind : {"gaussian", "bernoulli", "categorical"}
-        The likelihood of the slice.
-    column : int
-        Position of the input column the slice belongs to.
-    start : int
-        First encoded column of the slice.
-    width : int
-        Number of encoded columns (1 for gaussian and bernoulli).
-    gate : int or None
-        For a gaussian block whose column also has point masses or NaN: the
-        encoded column that is 1 when the row takes a continuous value. The
-        gaussian likelihood only counts on those rows.
-    """
-
-    kind: str
-    column: int
-    start: int
-    width: int
-    gate: int | None = None
-
-
-@dataclass
-class _ColumnSpec:
-    name: object
-    kind: str
-    dtype: object
-    has_nan: bool
-    values: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
-    spikes: np.ndarray = field(default_factory=lambda: np.empty(0))
-    scaler: object = None
-    is_integer: bool = False
-    low: float = np.nan
-    high: float = np.nan
-    grid: float = 0.0  # every observed value times grid is whole (0: no grid)
-
-    def snap(self, values):
-        """Decoded values on the column's grid, within its observed range.
-
-        The grid: whole numbers, quarters, cents, ... (0: none).
-        """
-        if self.grid:
-            values = np.round(values * self.grid) / self.grid
-        return np.clip(values, self.low, self.high)
-
-    @property
-    def states(self):
-        """Number of discrete states of a continuous column (value, spikes, NaN)."""
-        return int(self.scaler is not None) + len(self.spikes) + int(self.has_nan)
 
 
 class TabularEncoder(TransformerMixin, BaseEstimator):
@@ -140,6 +87,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     ----------
     kinds_ : dict
         Column name to kind.
+    columns_ : list of ColumnCodec
+        The fitted codec of each column, in order (see
+        :mod:`sklearn_tabbias.codecs`).
     blocks_ : list of Block
         The layout of the encoded matrix.
     n_features_in_ : int
@@ -241,8 +191,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return forced
 
     def _fit_column(self, name, column, forced, rng):
+        """The codec of one column: its kind decided, its values or scaling fitted."""
         dtype = column.dtype
-        column = _as_numbers(column)
+        column = as_numbers(column)
         if is_object_dtype(dtype):
             numeric = object_as_numeric(column)
             if numeric is not None:
@@ -252,17 +203,14 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         numeric = is_numeric_dtype(column.dtype) and not is_bool_dtype(column.dtype)
         values = observed.to_numpy(dtype="float64") if numeric else observed
         unique = pd.unique(values)
-        spec = _ColumnSpec(name=name, kind="categorical", dtype=dtype, has_nan=has_nan)
         if numeric:
-            spec.is_integer = is_integer_dtype(column.dtype) or bool(
+            is_integer = is_integer_dtype(column.dtype) or bool(
                 len(unique) and np.all(np.mod(unique, 1) == 0)
             )
-            few_integers = (
-                spec.is_integer and len(unique) <= self.max_integer_categories
-            )
+            few_integers = is_integer and len(unique) <= self.max_integer_categories
             if not forced and not few_integers and len(unique) > 2:
-                self._fit_continuous(spec, values, rng)
-                return spec
+                codec = ContinuousCodec(name, dtype, has_nan, is_integer=is_integer)
+                return self._fit_continuous(codec, values, rng)
         if not numeric and len(unique) == len(column) >= 20:
             warnings.warn(
                 f"Column {name!r} has a different value in every row (an "
@@ -272,24 +220,25 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 stacklevel=4,
             )
         if len(unique) + has_nan <= 1:
-            spec.kind = "constant"
+            cls = ConstantCodec
         elif len(unique) == 2 and not has_nan:
-            spec.kind = "binary"
-        spec.values = np.sort(unique) if numeric else _sorted_values(unique)
-        return spec
+            cls = BinaryCodec
+        else:
+            cls = CategoricalCodec
+        ordered = np.sort(unique) if numeric else _sorted_values(unique)
+        return cls(name, dtype, has_nan, values=ordered)
 
-    def _fit_continuous(self, spec, values, rng):
-        spec.kind = "continuous"
-        spec.low, spec.high = float(values.min()), float(values.max())
-        spec.grid = 1.0 if spec.is_integer else _grid(values)
+    def _fit_continuous(self, codec, values, rng):
+        codec.low, codec.high = float(values.min()), float(values.max())
+        codec.grid = 1.0 if codec.is_integer else _grid(values)
         uniques, counts = np.unique(values, return_counts=True)
         spikes = uniques[counts >= self.point_mass_threshold * len(values)]
         if len(spikes) > self.max_point_masses:  # a coarse grid, not atoms
             spikes = spikes[:0]
-        spec.spikes = spikes
+        codec.spikes = spikes
         rest = values[~np.isin(values, spikes)]
         if len(rest) == 0:
-            return
+            return codec
         if self.numerical_transform == "quantile":
             scaler = QuantileTransformer(
                 n_quantiles=min(1000, len(rest)),
@@ -298,30 +247,22 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             )
         else:
             scaler = StandardScaler()
-        spec.scaler = scaler.fit(rest.reshape(-1, 1))
+        codec.scaler = scaler.fit(rest.reshape(-1, 1))
+        return codec
 
     def _layout(self):
         blocks, start = [], 0
-        for index, spec in enumerate(self.columns_):
-            if spec.kind == "binary":
-                blocks.append(Block("bernoulli", index, start, 1))
-            elif spec.kind == "categorical":
-                width = len(spec.values) + spec.has_nan
-                blocks.append(Block("categorical", index, start, width))
-            elif spec.kind == "continuous":
-                gate = None
-                if spec.states > 1:
-                    blocks.append(Block("categorical", index, start, spec.states))
-                    gate = start if spec.scaler is not None else None
-                    start += spec.states
-                if spec.scaler is not None:
-                    blocks.append(Block("gaussian", index, start, 1, gate))
-                    start += 1
-                continue
-            else:
-                continue
-            start += blocks[-1].width
+        for index, codec in enumerate(self.columns_):
+            blocks.extend(codec.blocks(index, start))
+            start += codec.width
         return blocks
+
+    def _slices(self):
+        """Each column's codec and its slice of the encoded matrix."""
+        start = 0
+        for codec in self.columns_:
+            yield codec, slice(start, start + codec.width)
+            start += codec.width
 
     def transform(self, X):
         """Encode a table with the fitted layout.
@@ -341,17 +282,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         frame = self._check_same_columns(as_frame(X))
         Z = np.zeros((len(frame), self.n_features_out_), dtype=np.float32)
-        for block in self.blocks_:
-            spec = self.columns_[block.column]
-            column = _as_numbers(frame.iloc[:, block.column])
-            if spec.kind == "continuous":
-                self._transform_continuous(spec, column, block, Z)
-            else:
-                codes = self._codes(spec, column)
-                if block.kind == "bernoulli":
-                    Z[:, block.start] = codes
-                else:
-                    Z[np.arange(len(codes)), block.start + codes] = 1.0
+        for index, (codec, part) in enumerate(self._slices()):
+            if codec.width:
+                Z[:, part] = codec.encode(as_numbers(frame.iloc[:, index]))
         return Z
 
     def _check_same_columns(self, frame):
@@ -368,48 +301,6 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 f"{list(self.feature_names_in_)}, got {list(frame.columns)}."
             )
         return frame
-
-    def _codes(self, spec, column):
-        missing = column.isna().to_numpy()
-        values = column.to_numpy(dtype=object)
-        lookup = {_key(v): i for i, v in enumerate(spec.values)}
-        codes = np.empty(len(values), dtype=np.int64)
-        for i, (value, is_missing) in enumerate(zip(values, missing, strict=True)):
-            if is_missing:
-                if not spec.has_nan:
-                    raise ValueError(
-                        f"Column {spec.name!r} has NaN, which it had not in fit."
-                    )
-                codes[i] = len(spec.values)
-                continue
-            code = lookup.get(_key(value))
-            if code is None:
-                raise ValueError(
-                    f"Column {spec.name!r} has the value {value!r}, which was not "
-                    f"seen in fit; expected one of {list(spec.values)}."
-                )
-            codes[i] = code
-        return codes
-
-    def _transform_continuous(self, spec, column, block, Z):
-        values = pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64")
-        missing = np.isnan(values)
-        spike_of = np.full(len(values), -1)
-        for i, spike in enumerate(spec.spikes):
-            spike_of[values == spike] = i
-        regular = ~missing & (spike_of < 0)
-        if block.kind == "gaussian":
-            if regular.any():
-                scaled = spec.scaler.transform(values[regular].reshape(-1, 1))
-                Z[regular, block.start] = scaled.ravel()
-            return
-        offset = int(spec.scaler is not None)
-        state = np.where(spike_of >= 0, offset + spike_of, 0)
-        if spec.has_nan:
-            state[missing] = spec.states - 1
-        elif missing.any():
-            raise ValueError(f"Column {spec.name!r} has NaN, which it had not in fit.")
-        Z[np.arange(len(values)), block.start + state] = 1.0
 
     def inverse_transform(self, Z):
         """Decode an encoded matrix back to the input schema.
@@ -433,47 +324,31 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 f"Expected an encoded array of shape (n_samples, "
                 f"{self.n_features_out_}), got {Z.shape}."
             )
-        n = Z.shape[0]
-        decoded = {}
-        by_column = {}
-        for block in self.blocks_:
-            by_column.setdefault(block.column, []).append(block)
-        for index, spec in enumerate(self.columns_):
-            blocks = by_column.get(index, [])
-            if spec.kind == "constant":  # its value, or NaN for an all-NaN column
-                values = _take(spec.values, np.zeros(n, dtype=int))
-            elif spec.kind == "continuous":
-                values = self._inverse_continuous(spec, blocks, Z)
-            else:
-                block = blocks[0]
-                part = Z[:, block.start : block.start + block.width]
-                if block.kind == "bernoulli":
-                    codes = (part[:, 0] > 0.5).astype(int)
-                else:
-                    codes = part.argmax(axis=1)
-                values = _take(spec.values, codes)
-            decoded[index] = _restore_dtype(spec, values)
-        frame = pd.DataFrame(decoded)
+        return self.assemble(
+            [codec.decode(Z[:, part]) for codec, part in self._slices()]
+        )
+
+    def assemble(self, columns):
+        """A table in the input schema from each column's decoded values.
+
+        Parameters
+        ----------
+        columns : list of ndarray
+            One array of values per input column, in order (what each codec's
+            ``decode`` returns).
+
+        Returns
+        -------
+        X : DataFrame
+            The columns with their names and dtypes seen in ``fit``.
+        """
+        check_is_fitted(self)
+        pairs = zip(self.columns_, columns, strict=True)
+        frame = pd.DataFrame(
+            {i: codec.restore(values) for i, (codec, values) in enumerate(pairs)}
+        )
         frame.columns = self._column_index
         return frame
-
-    def _inverse_continuous(self, spec, blocks, Z):
-        n = Z.shape[0]
-        values = np.full(n, np.nan)
-        states = np.zeros(n, dtype=int)
-        for block in blocks:
-            if block.kind == "categorical":
-                states = Z[:, block.start : block.start + block.width].argmax(axis=1)
-            else:
-                scaled = Z[:, block.start].reshape(-1, 1)
-                values = spec.scaler.inverse_transform(scaled).ravel()
-                values = spec.snap(values)
-        offset = int(spec.scaler is not None)
-        for i, spike in enumerate(spec.spikes):
-            values[states == offset + i] = spike
-        if spec.has_nan:
-            values[states == spec.states - 1] = np.nan
-        return values
 
     def get_feature_names_out(self, input_features=None):
         """Names of the encoded columns.
@@ -490,22 +365,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             for one-hot columns, ``"<column>=<state>"`` for continuous states.
         """
         check_is_fitted(self)
-        names = []
-        for block in self.blocks_:
-            spec = self.columns_[block.column]
-            if block.width == 1 and block.kind != "categorical":
-                names.append(str(spec.name))
-            elif spec.kind == "continuous":
-                labels = (["value"] if spec.scaler is not None else []) + [
-                    str(s) for s in spec.spikes
-                ]
-                labels += ["nan"] if spec.has_nan else []
-                names.extend(f"{spec.name}={label}" for label in labels)
-            else:
-                labels = [str(v) for v in spec.values] + (
-                    ["nan"] if spec.has_nan else []
-                )
-                names.extend(f"{spec.name}={label}" for label in labels)
+        names = [name for codec in self.columns_ for name in codec.feature_names()]
         return np.asarray(names, dtype=object)
 
     def __sklearn_tags__(self):
@@ -516,57 +376,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return tags
 
 
-def _key(value):
-    """Hashable lookup key that matches 1 and 1.0 and numpy scalars."""
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 def _sorted_values(unique):
     try:
         return np.asarray(sorted(unique), dtype=object)
     except TypeError:
         ordered = sorted(unique, key=lambda v: (type(v).__name__, str(v)))
         return np.asarray(ordered, dtype=object)  # mixed types stay as they are
-
-
-def _take(values, codes):
-    """Values at ``codes``, NaN where a code points past the observed values."""
-    out = np.empty(len(codes), dtype=object)
-    inside = codes < len(values)
-    out[inside] = np.asarray(values, dtype=object)[codes[inside]]
-    out[~inside] = np.nan
-    return out
-
-
-def _is_temporal(dtype):
-    return is_datetime64_any_dtype(dtype) or is_timedelta64_dtype(dtype)
-
-
-def _as_numbers(column):
-    """Datetime and timedelta columns as float ticks of their unit (NaT as NaN).
-
-    Other columns are returned as they are. Ticks above 2**53 (nanosecond
-    timestamps) keep about 0.2 microsecond precision.
-    """
-    if not _is_temporal(column.dtype):
-        return column
-    ticks = column.array.asi8.astype("float64")
-    ticks[column.isna().to_numpy()] = np.nan
-    return pd.Series(ticks, index=column.index, name=column.name)
-
-
-def _from_numbers(values, dtype):
-    """Float ticks back to a datetime or timedelta Series of ``dtype``."""
-    ticks = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
-    ticks = ticks.round().astype("Int64")
-    if is_timedelta64_dtype(dtype):
-        return pd.to_timedelta(ticks, unit=np.datetime_data(dtype)[0]).astype(dtype)
-    if isinstance(dtype, pd.DatetimeTZDtype):
-        stamps = pd.to_datetime(ticks, unit=dtype.unit, utc=True)
-        return stamps.dt.tz_convert(dtype.tz).astype(dtype)
-    return pd.to_datetime(ticks, unit=np.datetime_data(dtype)[0]).astype(dtype)
 
 
 #: Candidate grids of a continuous column: values times one of them are whole.
@@ -587,18 +402,3 @@ def _grid(values):
         ):
             return float(grid)
     return 0.0
-
-
-def _restore_dtype(spec, values):
-    """Decoded values as a Series of the column's original dtype."""
-    dtype = spec.dtype
-    if _is_temporal(dtype):
-        return _from_numbers(values, dtype)
-    if isinstance(dtype, pd.CategoricalDtype):
-        return pd.Series(
-            pd.Categorical(values, categories=dtype.categories, ordered=dtype.ordered)
-        )
-    series = pd.Series(values)
-    if series.dtype == object and is_numeric_dtype(dtype) and not is_bool_dtype(dtype):
-        series = pd.to_numeric(series)
-    return series.astype(dtype)

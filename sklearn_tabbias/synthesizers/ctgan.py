@@ -13,7 +13,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn_tabbias._parallel import Parallel
 from sklearn_tabbias._validation import MAX_SEED, as_labels
 from sklearn_tabbias.base import SynthesizerMixin
-from sklearn_tabbias.encoding import TabularEncoder, _restore_dtype
+from sklearn_tabbias.codecs import ContinuousCodec
+from sklearn_tabbias.encoding import TabularEncoder
 from sklearn_tabbias.synthesizers._common import (
     COMMON_CONSTRAINTS,
     TorchPickleMixin,
@@ -302,24 +303,24 @@ def _auto_batch(n_rows, pac):
 def _prepare(frame, schema):
     """Rows for ctgan: positional names, indicators, discrete columns as strings."""
     prepared, discrete = {}, []
-    for i, spec in enumerate(schema.columns_):
+    for i, codec in enumerate(schema.columns_):
         column = frame.iloc[:, i]
         name = f"c{i}"
-        if spec.kind == "continuous":
+        if isinstance(codec, ContinuousCodec):
             values = pd.to_numeric(column, errors="coerce").astype("float64")
-            for suffix, labels in _indicators(spec, values).items():
+            for suffix, labels in _indicators(codec, values).items():
                 prepared[name + suffix] = labels
                 discrete.append(name + suffix)
-            prepared[name] = _continuous_part(spec, values)
+            prepared[name] = _continuous_part(codec, values)
         else:
-            if np.asarray(spec.values).dtype.kind == "f":  # numbers kept as floats
+            if np.asarray(codec.values).dtype.kind == "f":  # numbers kept as floats
                 column = pd.to_numeric(column, errors="coerce").astype("float64")
             prepared[name] = as_labels(column, _NAN)
             discrete.append(name)
     return pd.DataFrame(prepared), discrete
 
 
-def _indicators(spec, values):
+def _indicators(codec, values):
     """Discrete companions of a continuous column: NaN, and which point mass.
 
     ctgan's mode-specific normalisation smears a point mass over its modes (on
@@ -327,22 +328,22 @@ def _indicators(spec, values):
     where no real row lies); as a discrete column ctgan samples it exactly.
     """
     out = {}
-    if spec.has_nan:
+    if codec.has_nan:
         out["_nan"] = np.where(values.isna(), "1", "0")
-    if len(spec.spikes):
+    if len(codec.spikes):
         mass = np.full(len(values), _REST, dtype=object)
-        for j, spike in enumerate(spec.spikes):
+        for j, spike in enumerate(codec.spikes):
             mass[values.to_numpy() == spike] = str(j)
         out["_mass"] = mass
     return out
 
 
-def _continuous_part(spec, values):
+def _continuous_part(codec, values):
     """A continuous column with NaN and point masses set to the other values' median.
 
     Their indicator columns carry them.
     """
-    at_mass = values.isin(spec.spikes) | values.isna()
+    at_mass = values.isin(codec.spikes) | values.isna()
     rest = values[~at_mass]
     fill = rest.median() if len(rest) else 0.0
     return values.where(~at_mass, fill).to_numpy()
@@ -350,24 +351,22 @@ def _continuous_part(spec, values):
 
 def _restore(table, schema):
     """Decoded ctgan rows back to the input schema (names, dtypes, NaN)."""
-    decoded = {}
-    for i, spec in enumerate(schema.columns_):
-        raw = table[f"c{i}"]
-        if spec.kind == "continuous":
-            values = raw.to_numpy(dtype="float64")
-            values = spec.snap(values)
-            if len(spec.spikes):
-                mass = table[f"c{i}_mass"].astype(str).to_numpy()
-                for j, spike in enumerate(spec.spikes):
-                    values[mass == str(j)] = spike
-            if spec.has_nan:
-                values[table[f"c{i}_nan"].astype(str).to_numpy() == "1"] = np.nan
-        else:
-            lookup = {str(v): v for v in spec.values}
-            values = np.array(
-                [lookup.get(v, np.nan) for v in raw.astype(str)], dtype=object
-            )
-        decoded[i] = _restore_dtype(spec, values)
-    frame = pd.DataFrame(decoded)
-    frame.columns = schema._column_index
-    return frame
+    return schema.assemble(
+        [_decoded(table, f"c{i}", codec) for i, codec in enumerate(schema.columns_)]
+    )
+
+
+def _decoded(table, name, codec):
+    """One column's values from ctgan's decoded rows (and its indicators)."""
+    raw = table[name]
+    if not isinstance(codec, ContinuousCodec):
+        lookup = {str(v): v for v in codec.values}
+        return np.array([lookup.get(v, np.nan) for v in raw.astype(str)], dtype=object)
+    values = codec.snap(raw.to_numpy(dtype="float64"))
+    if len(codec.spikes):
+        mass = table[f"{name}_mass"].astype(str).to_numpy()
+        for j, spike in enumerate(codec.spikes):
+            values[mass == str(j)] = spike
+    if codec.has_nan:
+        values[table[f"{name}_nan"].astype(str).to_numpy() == "1"] = np.nan
+    return values
