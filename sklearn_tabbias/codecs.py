@@ -11,7 +11,8 @@ and fits a codec for it; everything a kind means afterwards lives in its codec:
 * :class:`ConstantCodec`: one value (or only NaN), no encoded column.
 
 Adding a kind means adding a codec here and the rule that picks it in the
-encoder's ``fit``.
+encoder's ``fit``. :func:`is_categorical` is the one rule for "is this column a
+category" that the encoder, the metrics and the plots share.
 """
 
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ __all__ = [
     "ConstantCodec",
     "ContinuousCodec",
     "as_numbers",
+    "is_categorical",
 ]
 
 
@@ -353,6 +355,44 @@ class ContinuousCodec(ColumnCodec):
             labels += [str(s) for s in self.spikes] + (["nan"] if self.has_nan else [])
             names = [f"{self.name}={label}" for label in labels]
         return names + ([str(self.name)] if self.scaler is not None else [])
+
+
+def is_categorical(column, max_integer_values=0):
+    """Whether a column is a category rather than a quantity.
+
+    Non-numeric and bool columns are categories; so are whole-number columns
+    with at most ``max_integer_values`` distinct values. Each caller states its
+    threshold: the encoder's ``max_integer_categories`` (10; two values are
+    always a category there), the utility metric's ``MAX_CLASSES`` for a
+    target (30), and 0 for the discriminators' features (the paper's protocol:
+    only non-numeric columns are one-hot or ordinal coded).
+
+    Parameters
+    ----------
+    column : Series
+        The column (temporal columns as numbers, see :func:`as_numbers`).
+    max_integer_values : int, default=0
+        Most distinct whole values of a numeric category.
+
+    Returns
+    -------
+    categorical : bool
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_categorical(pd.Series(["a", "b"])), is_categorical(pd.Series([1, 2, 3]))
+    (True, False)
+    >>> is_categorical(pd.Series([1, 2, 3]), max_integer_values=10)
+    True
+    """
+    dtype = column.dtype
+    if not is_numeric_dtype(dtype) or is_bool_dtype(dtype):
+        return True
+    if max_integer_values <= 0:
+        return False
+    values = pd.unique(column.dropna().to_numpy(dtype="float64"))
+    return len(values) <= max_integer_values and bool(np.all(np.mod(values, 1) == 0))
 
 
 def _one_hot(codes, width):

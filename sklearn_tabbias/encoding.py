@@ -6,9 +6,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from pandas.api.types import (
-    is_bool_dtype,
     is_integer_dtype,
-    is_numeric_dtype,
     is_object_dtype,
 )
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
@@ -25,6 +23,7 @@ from sklearn_tabbias.codecs import (
     ConstantCodec,
     ContinuousCodec,
     as_numbers,
+    is_categorical,
 )
 
 __all__ = ["Block", "TabularEncoder"]
@@ -200,15 +199,15 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 column = numeric
         has_nan = bool(column.isna().any())
         observed = column.dropna()
-        numeric = is_numeric_dtype(column.dtype) and not is_bool_dtype(column.dtype)
+        numeric = not is_categorical(column)
         values = observed.to_numpy(dtype="float64") if numeric else observed
         unique = pd.unique(values)
         if numeric:
             is_integer = is_integer_dtype(column.dtype) or bool(
                 len(unique) and np.all(np.mod(unique, 1) == 0)
             )
-            few_integers = is_integer and len(unique) <= self.max_integer_categories
-            if not forced and not few_integers and len(unique) > 2:
+            category = is_categorical(column, self.max_integer_categories)
+            if not forced and not category and len(unique) > 2:
                 codec = ContinuousCodec(name, dtype, has_nan, is_integer=is_integer)
                 return self._fit_continuous(codec, values, rng)
         if not numeric and len(unique) == len(column) >= 20:

@@ -2,13 +2,13 @@
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from sklearn_tabbias._validation import as_frame, as_labels
+from sklearn_tabbias.codecs import is_categorical
 
 ENCODINGS = ("onehot", "ordinal")
 #: Also for tree models with native categorical and missing-value support.
@@ -17,11 +17,7 @@ _ALL_ENCODINGS = (*ENCODINGS, "native")
 
 def categorical_columns(frame):
     """Names of the columns that are not plain numbers (strings, categories, bools)."""
-    return [
-        name
-        for name, column in frame.items()
-        if not is_numeric_dtype(column.dtype) or is_bool_dtype(column.dtype)
-    ]
+    return [name for name, column in frame.items() if is_categorical(column)]
 
 
 def as_categories(frame, columns):

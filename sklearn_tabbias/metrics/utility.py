@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-import numpy as np
-from pandas.api.types import is_bool_dtype, is_float_dtype, is_numeric_dtype
 from sklearn.base import clone, is_classifier
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
@@ -14,6 +12,7 @@ from sklearn.metrics import accuracy_score, mean_squared_error
 from sklearn.neural_network import MLPClassifier
 
 from sklearn_tabbias._validation import as_frame, as_labels
+from sklearn_tabbias.codecs import is_categorical
 from sklearn_tabbias.metrics._features import make_feature_encoder, to_frame_like
 
 __all__ = ["UtilityResult", "infer_task", "utility"]
@@ -86,11 +85,7 @@ def infer_task(target):
     -------
     task : {"classification", "regression"}
     """
-    values = target.dropna()
-    if not is_numeric_dtype(target.dtype) or is_bool_dtype(target.dtype):
-        return "classification"
-    integral = not is_float_dtype(target.dtype) or np.all(np.mod(values, 1) == 0)
-    if integral and values.nunique() <= MAX_CLASSES:
+    if is_categorical(target, MAX_CLASSES):
         return "classification"
     return "regression"
 
