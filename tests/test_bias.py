@@ -266,3 +266,10 @@ def test_bias_parameters_are_nested_parameters_in_a_grid(adult300):
     ).fit(adult300.head(80))
     assert [p["bias__meta_iterations"] for p in search.cv_results_["params"]] == [1, 3]
     assert search.best_estimator_.bias_.meta_iterations in (1, 3)
+
+
+def test_the_vae_runner_implements_the_runner_protocols(setting):
+    from sklearn_tabbias.bias import FunctionalRunner, Runner
+
+    runner, _ = setting
+    assert isinstance(runner, Runner) and isinstance(runner, FunctionalRunner)

@@ -9,7 +9,7 @@ for a string ``bias`` (:func:`make_bias`).
 
 from sklearn.base import clone
 
-from sklearn_tabbias.bias._base import BiasMethod, RealRows
+from sklearn_tabbias.bias._base import BiasMethod, FunctionalRunner, RealRows, Runner
 from sklearn_tabbias.bias.avg import AverageBias
 from sklearn_tabbias.bias.drs import DRSBias
 from sklearn_tabbias.bias.maml import MAMLBias
@@ -21,10 +21,12 @@ __all__ = [
     "AverageBias",
     "BiasMethod",
     "DRSBias",
+    "FunctionalRunner",
     "MAMLBias",
     "NoBias",
     "PretrainBias",
     "RealRows",
+    "Runner",
     "make_bias",
 ]
 
