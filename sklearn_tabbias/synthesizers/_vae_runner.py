@@ -311,11 +311,15 @@ class VAERunner:
                 total += self.loss(module, x, noise) * len(rows)
         return (total / len(val)).cpu().numpy()
 
-    def fit_prior(self, state, Z):
-        """Fit the BGM latent prior of a one-member state on encoded rows ``Z``."""
+    def sampling_network(self, state):
+        """The one-member network of ``state``, in eval mode (for sampling)."""
         module = self.network(1)
         module.load_state(state)
         module.eval()
+        return module
+
+    def fit_prior(self, module, Z):
+        """Fit the BGM latent prior of a one-member network on encoded rows ``Z``."""
         with torch.no_grad():
             mu, logvar = module.encode(Z.unsqueeze(0))
         mu = mu[0].cpu().double().numpy()
@@ -340,13 +344,13 @@ class VAERunner:
             noise_std=np.exp(0.5 * logvar[0].mean(0).cpu().double().numpy()),
         )
 
-    def sample(self, state, prior, n_samples, rng, batch_size=65536):
-        """Draw ``n_samples`` encoded rows from a one-member state and its prior.
+    def sample(self, module, prior, n_samples, rng, batch_size=65536):
+        """Draw ``n_samples`` encoded rows from a one-member network and its prior.
 
         Parameters
         ----------
-        state : dict of Tensor
-            One-member state.
+        module : EnsembleVAE
+            One-member network in eval mode (:meth:`sampling_network`).
         prior : LatentPrior
             Its latent prior.
         n_samples : int
@@ -361,9 +365,6 @@ class VAERunner:
         Z : Tensor of shape (n_samples, n_inputs)
             Encoded rows drawn from the output distributions.
         """
-        module = self.network(1)
-        module.load_state(state)
-        module.eval()
         generator = torch.Generator().manual_seed(int(rng.integers(MAX_SEED)))
         parts = []
         with torch.no_grad():
@@ -380,9 +381,10 @@ class VAERunner:
         Used by the bias methods to turn a trained run into synthetic training
         data (pre-training, DRS, MAML tasks).
         """
-        prior = self.fit_prior(state, Z_fit)
+        module = self.sampling_network(state)
+        prior = self.fit_prior(module, Z_fit)
         rng = np.random.default_rng(self.rng.randint(MAX_SEED))
-        return self.sample(state, prior, n_samples, rng).to(self.device)
+        return self.sample(module, prior, n_samples, rng).to(self.device)
 
 
 class _Curves:

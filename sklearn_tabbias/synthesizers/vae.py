@@ -259,13 +259,11 @@ maml_first_order : default=None
         self.best_seed_ = seed_runs.best
         self.val_losses_ = final.val_losses
         self.best_run_ = final.best
-        self.module_ = runner.network(1)
-        self.module_.load_state(final.best_state)
-        self.module_.eval()
-        self.prior_ = runner.fit_prior(final.best_state, train)
+        self.module_ = runner.sampling_network(final.best_state)
+        self.prior_ = runner.fit_prior(self.module_, train)
         self.history_ = runner.records
         self._runner = runner
 
     def _sample(self, n_samples, rng):
-        rows = self._runner.sample(self.module_.state(), self.prior_, n_samples, rng)
+        rows = self._runner.sample(self.module_, self.prior_, n_samples, rng)
         return self.encoder_.inverse_transform(rows.numpy())
