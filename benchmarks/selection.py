@@ -42,7 +42,9 @@ from sklearn_tabbias.metrics import (
     DetectionScorer,
     DivergenceScorer,
     SmallSampleWarning,
+    UtilityScorer,
     estimate_divergence,
+    utility,
 )
 
 #: The candidates: parameters of BiasedVAESynthesizer (random_state=0).
@@ -57,13 +59,25 @@ CANDIDATES = [
         dict(min_steps=1000),  # the default recipe
     )
 ]
-#: Scorers compared (greater is better).
+#: Scorers compared (greater is better); "utility" is added per table.
 SCORERS = {
     "js_crossfit": DivergenceScorer(),
     "js_crossfit_logistic": DivergenceScorer(discriminator=LogisticRegression()),
     "js_paper": DivergenceScorer(method="paper"),
     "detection": DetectionScorer(),
 }
+#: Synthetic rows the utility scorer trains on (they are free).
+UTILITY_SAMPLES = 2000
+
+
+def scorers(table):
+    """:data:`SCORERS` and the utility of the table's target on the fold's rows."""
+    utility_scorer = UtilityScorer(
+        target=table.target, task=table.task, n_samples=UTILITY_SAMPLES
+    )
+    return {**SCORERS, "utility": utility_scorer}
+
+
 #: Reference sizes: synthetic rows, M, L, repeats (``--quick``: a smoke test).
 REFERENCE = dict(full=(10_000, 7500, 1000, 3), quick=(1200, 500, 200, 2))
 #: ``--quick`` trains every candidate this little.
@@ -107,6 +121,23 @@ def reference(table, index, sizes, base):
     )
 
 
+def reference_utility(table, index, base):
+    """The reference model's utility on the table's 2,000 held-out test rows.
+
+    The same fit and sample as :func:`reference` (both seeded with 0).
+    """
+    model = BiasedVAESynthesizer(**base, **CANDIDATES[index]).fit(table.small)
+    result = utility(
+        model.sample(UTILITY_SAMPLES, random_state=0),
+        table.test,
+        table.target,
+        task=table.task,
+        random_state=0,
+    )
+    score = result.synthetic if result.metric == "accuracy" else -result.synthetic
+    return dict(utility=score, metric=result.metric)
+
+
 def search(table, shuffle, n_jobs, base):
     """GridSearchCV over the candidates with every scorer on one CV shuffle."""
     grid = [{k: [v] for k, v in params.items()} for params in CANDIDATES]
@@ -116,7 +147,7 @@ def search(table, shuffle, n_jobs, base):
         cv = GridSearchCV(
             BiasedVAESynthesizer(**base),
             grid,
-            scoring=SCORERS,
+            scoring=scorers(table),
             refit=False,
             cv=KFold(5, shuffle=True, random_state=shuffle),
             n_jobs=n_jobs,
@@ -125,7 +156,7 @@ def search(table, shuffle, n_jobs, base):
     out = dict(seconds=time.perf_counter() - started)
     out["mean_fit_time"] = results["mean_fit_time"].tolist()
     out["mean_score_time"] = results["mean_score_time"].tolist()
-    for name in SCORERS:
+    for name in scorers(table):
         out[name] = results[f"mean_test_{name}"].tolist()
         out[name + "_std"] = results[f"std_test_{name}"].tolist()
     return out
@@ -135,38 +166,73 @@ def summarise(path):
     """Agreement, choice and stability per table and scorer."""
     records = [json.loads(line) for line in Path(path).read_text().splitlines()]
     for dataset in sorted({r["dataset"] for r in records}):
-        refs = {
-            r["candidate"]: r
-            for r in records
-            if r["dataset"] == dataset and r["kind"] == "reference"
-        }
-        if len(refs) < len(CANDIDATES):
-            print(f"{dataset}: {len(refs)} of {len(CANDIDATES)} references")
+        mine = [r for r in records if r["dataset"] == dataset]
+        refs = _by_candidate(mine, "reference")
+        if refs is None:
+            print(f"{dataset}: references incomplete")
             continue
-        js = np.array([refs[i]["js"] for i in range(len(CANDIDATES))])
-        se = np.array([refs[i]["js_se"] for i in range(len(CANDIDATES))])
-        best = int(np.argmin(js))
+        js = np.array([r["js"] for r in refs])
+        se = np.array([r["js_se"] for r in refs])
         spread = (js.max() - js.min()) / max(se.mean(), 1e-12)
         print(f"{dataset}: reference JS {np.round(js, 3)}; spread {spread:.1f} s.e.")
-        searches = [
-            r for r in records if r["dataset"] == dataset and r["kind"] == "search"
-        ]
-        for name in SCORERS:
-            rhos, choices = [], []
-            for r in searches:
-                scores = np.asarray(r[name])
-                rhos.append(stats.spearmanr(-js, scores).statistic)
-                choices.append(int(np.argmax(scores)))
-            if not choices:
-                continue
-            modal, count = Counter(choices).most_common(1)[0]
-            near = [js[c] - js[best] <= se[best] for c in choices]
-            print(
-                f"  {name:>22}: Spearman {np.mean(rhos):.2f} "
-                f"[{min(rhos):.2f}, {max(rhos):.2f}]; choice within 1 s.e. of the "
-                f"best in {sum(near)}/{len(choices)}; same choice {count}/"
-                f"{len(choices)} (candidate {modal})"
-            )
+        utils = _by_candidate(mine, "utility")
+        if utils is not None:
+            u = np.array([r["utility"] for r in utils])
+            rho = stats.spearmanr(-js, u).statistic
+            print(f"  reference utility {np.round(u, 3)}; Spearman with -JS {rho:.2f}")
+        searches = [r for r in mine if r["kind"] == "search" and "utility" in r]
+        for name in (*SCORERS, "utility"):
+            if searches:
+                _agreement(name, searches, js, se)
+
+
+def _by_candidate(records, kind):
+    """The records of ``kind``, one per candidate in order; None if any is missing."""
+    found = {r["candidate"]: r for r in records if r["kind"] == kind}
+    if len(found) < len(CANDIDATES):
+        return None
+    return [found[i] for i in range(len(CANDIDATES))]
+
+
+def _agreement(name, searches, js, se):
+    """Print one scorer's rank agreement, choice quality and stability."""
+    best = int(np.argmin(js))
+    rhos, choices = [], []
+    for r in searches:
+        scores = np.asarray(r[name])
+        constant = np.ptp(scores) == 0
+        rhos.append(np.nan if constant else stats.spearmanr(-js, scores).statistic)
+        choices.append(int(np.argmax(scores)))
+    modal, count = Counter(choices).most_common(1)[0]
+    near = [js[c] - js[best] <= se[best] for c in choices]
+    rho = np.nan if np.isnan(rhos).all() else np.nanmean(rhos)  # nan: ties only
+    print(
+        f"  {name:>22}: Spearman {rho:.2f} "
+        f"over {len(rhos)} shuffles; choice within 1 s.e. of the best in "
+        f"{sum(near)}/{len(choices)}; same choice {count}/{len(choices)} "
+        f"(candidate {modal})"
+    )
+
+
+def run_table(dataset, args, sizes, base):
+    """Every missing reference, reference utility and search of one table."""
+    finished = done(args.out)
+    table = load_table(dataset, "b", SETTINGS["full"])
+    todo = []
+    for index in range(len(CANDIDATES)):
+        todo.append((f"{dataset}-reference-{index}", "reference", index))
+        todo.append((f"{dataset}-utility-{index}", "utility", index))
+    todo += [(f"{dataset}-search5-{k}", "search", k) for k in args.shuffles]
+    for key, kind, index in todo:
+        if key in finished:
+            continue
+        if kind == "reference":
+            result = dict(candidate=index, **reference(table, index, sizes, base))
+        elif kind == "utility":
+            result = dict(candidate=index, **reference_utility(table, index, base))
+        else:
+            result = dict(shuffle=index, **search(table, index, args.n_jobs, base))
+        write(args.out, dict(key=key, kind=kind, dataset=dataset, **result))
 
 
 def main():
@@ -181,37 +247,8 @@ def main():
     sizes = REFERENCE["quick" if args.quick else "full"]
     base = dict(random_state=0, **(QUICK if args.quick else {}))
     if not args.summary:
-        finished = done(args.out)
         for dataset in args.datasets:
-            table = load_table(dataset, "b", SETTINGS["full"])
-            for index in range(len(CANDIDATES)):
-                key = f"{dataset}-reference-{index}"
-                if key not in finished:
-                    result = reference(table, index, sizes, base)
-                    write(
-                        args.out,
-                        dict(
-                            key=key,
-                            kind="reference",
-                            dataset=dataset,
-                            candidate=index,
-                            **result,
-                        ),
-                    )
-            for shuffle in args.shuffles:
-                key = f"{dataset}-search-{shuffle}"
-                if key not in finished:
-                    result = search(table, shuffle, args.n_jobs, base)
-                    write(
-                        args.out,
-                        dict(
-                            key=key,
-                            kind="search",
-                            dataset=dataset,
-                            shuffle=shuffle,
-                            **result,
-                        ),
-                    )
+            run_table(dataset, args, sizes, base)
     summarise(args.out)
 
 
