@@ -221,53 +221,16 @@ class MLPDiscriminator(ClassifierMixin, BaseEstimator):
             The fitted classifier.
         """
         from skorch import NeuralNetBinaryClassifier
-        from skorch.callbacks import EarlyStopping
-        from skorch.helper import predefined_split
 
         self._validate_params()
         X, y = validate_data(self, X, y, dtype=np.float32)
-        check_classification_targets(y)
-        y_type = type_of_target(y, input_name="y", raise_unknown=True)
-        if y_type != "binary":
-            raise ValueError(
-                "Only binary classification is supported. The type of the target "
-                f"is {y_type}."
-            )
-        self.classes_, codes = np.unique(y, return_inverse=True)
-        if len(self.classes_) != 2:
-            raise ValueError("MLPDiscriminator needs 2 classes; y holds 1 class.")
-        codes = codes.astype(np.float32)
+        codes = self._class_codes(y)
         rng = check_random_state(self.random_state)
         module = DiscriminatorMLP(
             X.shape[1], tuple(self.hidden), self.dropout, rng.randint(MAX_SEED)
         )
-        train, split, callbacks, valid_batches = np.arange(len(X)), None, [], None
-        n_val = math.ceil(len(X) * self.validation_fraction)
-        if n_val >= 2 and min(np.bincount(codes.astype(int))) >= 2:
-            train, val = next(
-                StratifiedShuffleSplit(
-                    1, test_size=n_val, random_state=rng.randint(MAX_SEED)
-                ).split(X, codes)
-            )
-            split = predefined_split(_Batches(X[val], codes[val]))
-            valid_batches = BatchSampler(
-                SequentialSampler(range(n_val)), 4096, drop_last=False
-            )
-            callbacks.append(
-                EarlyStopping(patience=self.patience, load_best=True, sink=_quiet)
-            )
-        # whole batches through a seeded sampler: no per-row indexing, and no
-        # one-row batch (batch norm cannot train on it)
-        batch_size = self.batch_size
-        if batch_size == "auto":
-            batch_size = min(1024, max(64, len(train) // 10))
-        batch_size = max(2, min(batch_size, len(train)))
-        generator = torch.Generator().manual_seed(int(rng.randint(MAX_SEED)))
-        sampler = BatchSampler(
-            RandomSampler(range(len(train)), generator=generator),
-            batch_size,
-            drop_last=True,
-        )
+        train, split, callbacks, valid_batches = self._validation(X, codes, rng)
+        sampler = self._train_sampler(len(train), rng)
         self.net_ = NeuralNetBinaryClassifier(
             module=module,
             optimizer=torch.optim.Adam,
@@ -288,6 +251,58 @@ class MLPDiscriminator(ClassifierMixin, BaseEstimator):
         )
         self.net_.fit(_Batches(X[train], codes[train]), None)
         return self
+
+    def _class_codes(self, y):
+        """``classes_`` of a binary target, and ``y`` as float 0/1 codes."""
+        check_classification_targets(y)
+        y_type = type_of_target(y, input_name="y", raise_unknown=True)
+        if y_type != "binary":
+            raise ValueError(
+                "Only binary classification is supported. The type of the target "
+                f"is {y_type}."
+            )
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        if len(self.classes_) != 2:
+            raise ValueError("MLPDiscriminator needs 2 classes; y holds 1 class.")
+        return codes.astype(np.float32)
+
+    def _validation(self, X, codes, rng):
+        """Training rows, skorch's split, early stopping and validation batches.
+
+        No validation (all rows train, no early stopping) when the fraction
+        leaves fewer than two rows or a class has fewer than two.
+        """
+        n_val = math.ceil(len(X) * self.validation_fraction)
+        if n_val < 2 or min(np.bincount(codes.astype(int))) < 2:
+            return np.arange(len(X)), None, [], None
+        from skorch.callbacks import EarlyStopping
+        from skorch.helper import predefined_split
+
+        train, val = next(
+            StratifiedShuffleSplit(
+                1, test_size=n_val, random_state=rng.randint(MAX_SEED)
+            ).split(X, codes)
+        )
+        split = predefined_split(_Batches(X[val], codes[val]))
+        batches = BatchSampler(SequentialSampler(range(n_val)), 4096, drop_last=False)
+        stopping = EarlyStopping(patience=self.patience, load_best=True, sink=_quiet)
+        return train, split, [stopping], batches
+
+    def _train_sampler(self, n_train, rng):
+        """Whole seeded batches: no per-row indexing, and no one-row batch.
+
+        (Batch norm cannot train on a one-row batch.)
+        """
+        batch_size = self.batch_size
+        if batch_size == "auto":
+            batch_size = min(1024, max(64, n_train // 10))
+        batch_size = max(2, min(batch_size, n_train))
+        generator = torch.Generator().manual_seed(int(rng.randint(MAX_SEED)))
+        return BatchSampler(
+            RandomSampler(range(n_train), generator=generator),
+            batch_size,
+            drop_last=True,
+        )
 
     def predict_proba(self, X):
         """Probabilities of the two classes, shape (n_samples, 2)."""
