@@ -27,8 +27,7 @@ class TrainingRecord:
     ----------
     phase : str
         "seed" (runs on the real rows), "pretrain", "drs", "maml" (building
-        θ0), "finetune" (runs on the real rows from θ0); CTGAN's single run on
-        the real rows is "real".
+        θ0), "finetune" (runs on the real rows from θ0).
     n_runs : int
         Runs trained together (the members of a VAE ensemble; 1 for a CTGAN
         pair and for MAML's θ).

@@ -8,6 +8,7 @@ import torch
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_tabbias import BiasedCTGAN, DivergenceScorer, UtilityScorer
+from sklearn_tabbias.bias import DRSBias, MAMLBias
 from sklearn_tabbias.metrics import SmallSampleWarning
 from sklearn_tabbias.synthesizers import ctgan as ctgan_module
 from sklearn_tabbias.synthesizers._ctgan_runner import CTGANRunner
@@ -26,14 +27,15 @@ SMALL = dict(
 @pytest.fixture
 def spy(monkeypatch):
     calls = []
-    original = CTGANRunner.train
+    original = CTGANRunner.train_pair
 
-    def train(self, data, epochs, init=None, phase="real", batch_size=None):
+    def train_pair(self, data, epochs, init=None, phase="real", batch_size=None):
+        start = None if init is None else [_state(m) for m in init]
         pair = original(self, data, epochs, init, phase, batch_size)
-        calls.append(dict(phase=phase, n_rows=len(data), init=init, pair=pair))
+        calls.append(dict(phase=phase, n_rows=len(data), init=start, pair=pair))
         return pair
 
-    monkeypatch.setattr(CTGANRunner, "train", train)
+    monkeypatch.setattr(CTGANRunner, "train_pair", train_pair)
     return calls
 
 
@@ -47,11 +49,21 @@ def _assert_same(a, b):
         assert torch.equal(a[key], b[key]), key
 
 
-@pytest.mark.parametrize("bias", ["none", "pretrain", "drs"])
+#: MAML through Reptile steps, small enough for a unit test.
+TINY_MAML = MAMLBias(n_samples=600, meta_iterations=3, inner_steps=2)
+#: SMALL without the short form (for bias objects).
+SMALL_OBJECT = {k: v for k, v in SMALL.items() if k != "pretrain_samples"}
+
+
+def _small(bias):
+    return dict(bias=bias, **(SMALL_OBJECT if isinstance(bias, MAMLBias) else SMALL))
+
+
+@pytest.mark.parametrize("bias", ["none", "pretrain", "avg", "drs", TINY_MAML])
 def test_schema_and_reproducibility(adult300, bias):
     before = (np.random.get_state()[1].copy(), torch.get_rng_state())
-    a = BiasedCTGAN(bias=bias, random_state=0, **SMALL).fit(adult300)
-    b = BiasedCTGAN(bias=bias, random_state=0, **SMALL).fit(adult300)
+    a = BiasedCTGAN(random_state=0, **_small(bias)).fit(adult300)
+    b = BiasedCTGAN(random_state=0, **_small(bias)).fit(adult300)
     sample = a.sample(500, random_state=1)
     pd.testing.assert_frame_equal(sample, b.sample(500, random_state=1))
     np.testing.assert_array_equal(before[0], np.random.get_state()[1])
@@ -67,24 +79,23 @@ def test_schema_and_reproducibility(adult300, bias):
 def test_warm_start_uses_the_pretrained_pair(adult300, spy):
     synth = BiasedCTGAN(bias="pretrain", random_state=0, **SMALL).fit(adult300)
     phases = [c["phase"] for c in spy]
-    assert phases == ["seed", "pretrain", "finetune"]
+    assert phases == ["seed", "pretrain", "finetune"]  # one run each (paper)
     pretrain, finetune = spy[1], spy[2]
     assert pretrain["n_rows"] == SMALL["pretrain_samples"]
     assert finetune["n_rows"] == len(adult300)
     generator, discriminator = pretrain["pair"]
     # fine-tuning starts from exactly the pre-trained generator and discriminator
-    assert finetune["init"] is pretrain["pair"]
     _assert_same(synth.init_state_["generator"], _state(generator))
     _assert_same(synth.init_state_["discriminator"], _state(discriminator))
-    # ... and trains a copy: the pre-trained pair is left as it was
+    _assert_same(finetune["init"][0], _state(generator))
+    _assert_same(finetune["init"][1], _state(discriminator))
     assert not torch.equal(
         next(synth.generator_.parameters()), next(generator.parameters())
     )
-    _assert_same(_state(generator), synth.init_state_["generator"])
     # first-epoch losses differ from a cold start on the same rows
     runner = synth._runner
     cold = runner.records[-1]  # the fine-tuning record
-    runner.train(runner.real, 1, phase="cold")
+    runner.train_pair(runner.real, 1, phase="cold")
     cold_start = runner.records[-1]
     assert cold.warm_start and not cold_start.warm_start
     for name in ("discriminator", "generator"):
@@ -95,7 +106,32 @@ def test_drs_pools_every_seed_run(adult300, spy):
     BiasedCTGAN(bias="drs", random_state=0, **SMALL).fit(adult300)
     assert [c["phase"] for c in spy] == ["seed", "seed", "drs", "finetune"]
     assert spy[2]["n_rows"] == SMALL["pretrain_samples"]
-    assert spy[3]["init"] is spy[2]["pair"]
+    _assert_same(spy[3]["init"][0], _state(spy[2]["pair"][0]))
+
+
+def test_avg_starts_from_the_mean_of_the_seed_pairs(adult300, spy):
+    synth = BiasedCTGAN(bias="avg", random_state=0, **SMALL).fit(adult300)
+    assert [c["phase"] for c in spy] == ["seed", "seed", "finetune"]
+    seeds = [_state(c["pair"][0]) for c in spy[:2]]
+    for key, value in synth.init_state_["generator"].items():
+        if value.is_floating_point():
+            torch.testing.assert_close(value, (seeds[0][key] + seeds[1][key]) / 2)
+
+
+def test_maml_meta_learns_through_reptile_steps(adult300):
+    synth = BiasedCTGAN(random_state=0, **_small(TINY_MAML)).fit(adult300)
+    assert [r.phase for r in synth.history_] == ["seed", "seed", "maml", "finetune"]
+    assert synth.history_[2].n_epochs == 3 and synth.history_[2].unit == "iteration"
+
+
+def test_bias_parameters_are_nested_parameters_in_a_ctgan_grid(adult300):
+    search = GridSearchCV(
+        BiasedCTGAN(bias=DRSBias(), random_state=0, **SMALL_OBJECT),
+        {"bias__n_samples": [200, 400]},
+        scoring=lambda est, X: -est.history_[-1].seconds,
+        cv=2,
+    ).fit(adult300.head(120))
+    assert [p["bias__n_samples"] for p in search.cv_results_["params"]] == [200, 400]
 
 
 @pytest.mark.parametrize("n_rows", [50, 300, 33])
@@ -125,16 +161,20 @@ def test_sampling_is_in_eval_mode_and_changes_nothing(adult300):
 
 
 def test_grid_search_over_bias(adult300):
+    grid = [
+        {"bias": ["none", "pretrain", "avg", "drs"], "pretrain_samples": [600]},
+        {"bias": [TINY_MAML]},
+    ]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallSampleWarning)
         search = GridSearchCV(
-            BiasedCTGAN(random_state=0, **SMALL),
-            {"bias": ["none", "pretrain", "drs"]},
+            BiasedCTGAN(random_state=0, **SMALL_OBJECT),
+            grid,
             scoring={"js": DivergenceScorer(), "acc": UtilityScorer(target="income")},
             refit="js",
             cv=2,
         ).fit(adult300)
-    assert search.best_params_["bias"] in ("none", "pretrain", "drs")
+    assert len(search.cv_results_["params"]) == 5
     assert np.all(np.isfinite(search.cv_results_["mean_test_acc"]))
 
 

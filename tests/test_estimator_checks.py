@@ -1,6 +1,7 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_tabbias import BiasedCTGAN, BiasedVAESynthesizer, TabularEncoder
+from sklearn_tabbias.bias import MAMLBias
 from sklearn_tabbias.nn.discriminator import MLPDiscriminator
 
 ESTIMATORS = [
@@ -26,14 +27,20 @@ ESTIMATORS = [
             bias=bias,
             n_seeds=2,
             epochs=2,
-            pretrain_samples=40,
+            pretrain_samples=None if isinstance(bias, MAMLBias) else 40,
             pretrain_epochs=1,
             embedding_dim=4,
             generator_dim=(8,),
             discriminator_dim=(8,),
             random_state=0,
         )
-        for bias in ("none", "pretrain", "drs")
+        for bias in (
+            "none",
+            "pretrain",
+            "avg",
+            "drs",
+            MAMLBias(n_samples=40, meta_iterations=2, inner_steps=1),
+        )
     ],
 ]
 

@@ -26,4 +26,4 @@ def test_quiet_by_default(adult300, capsys):
 def test_verbose_ctgan_shows_losses(adult300, capsys):
     BiasedCTGAN(bias="none", epochs=2, verbose=1, random_state=0).fit(adult300.head(60))
     err = capsys.readouterr().err
-    assert "ctgan real" in err and "loss_g=" in err and "loss_d=" in err
+    assert "ctgan seed" in err and "loss_g=" in err and "loss_d=" in err

@@ -30,16 +30,25 @@ class Runner(Protocol):
     records : list of TrainingRecord
         The fit's training phases (``history_``); a phase the method trains
         itself appends one.
+    ranks_runs : bool
+        Whether runs have a validation loss that ranks them; without one
+        (CTGAN) ``best`` is the first run.
     """
 
     rng: object
     records: list
+    ranks_runs: bool
 
     def split(self, rows):
         """Shuffle encoded rows into (train, validation) rows."""
 
     def train(self, train, val, n_runs, init_state=None, phase="seed"):
-        """Train ``n_runs`` runs (from ``init_state`` if given); returns Runs."""
+        """Train ``n_runs`` runs (from ``init_state`` if given).
+
+        Returns the runs at their kept epochs: ``n_runs``, ``member(s)`` (a
+        one-run state), ``state`` (all runs), ``val_losses``, ``best`` and
+        ``best_state``.
+        """
 
     def sample_from(self, state, rows, n_samples):
         """Encoded rows drawn from a one-run ``state`` fitted on ``rows``."""
@@ -84,14 +93,15 @@ class BiasMethod(BaseEstimator):
 
     A bias method turns the S seed runs trained on the real rows into initial
     weights θ0 for the fine-tuning runs. It talks to the model only through a
-    :class:`Runner` (a :class:`FunctionalRunner` when
-    ``needs_functional_loss``), so the same method can serve other generators.
+    :class:`Runner` (MAML also uses a :class:`FunctionalRunner`'s loss where
+    the runner has one), so the same method serves every generator.
 
     Subclasses implement :meth:`initial_state`.
     """
 
-    #: Whether the method needs ``runner.loss`` on explicit parameters (MAML).
-    needs_functional_loss = False
+    #: Whether θ0 is built from every seed run (False: from the best one only,
+    #: so a runner that cannot rank runs trains a single seed run).
+    uses_all_seed_runs = True
 
     def initial_state(self, runner, seed_runs, real):
         """Build θ0.
@@ -119,11 +129,9 @@ def pool_samples(runner, seed_runs, real, n_samples):
     Returns a list with one tensor per seed run (``ceil(n_samples / S)`` rows
     each).
     """
-    n_members = len(seed_runs.val_losses)
+    n_members = seed_runs.n_runs
     per_member = -(-n_samples // n_members)
     return [
-        runner.sample_from(
-            {k: v[[s]] for k, v in seed_runs.state.items()}, real.train, per_member
-        )
+        runner.sample_from(seed_runs.member(s), real.train, per_member)
         for s in range(n_members)
     ]

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval
 
-from sklearn_tabbias.bias._base import BiasMethod, pool_samples
+from sklearn_tabbias.bias._base import BiasMethod, FunctionalRunner, pool_samples
 from sklearn_tabbias.training import TrainingRecord
 
 
@@ -38,6 +38,13 @@ class MAMLBias(BiasMethod):
     batch_size : int, default=None
         Rows in each support and query batch (at most half a task); None: the
         synthesizer's ``batch_size``.
+    reptile_step : float, default=0.5
+        For generators whose loss cannot take explicit parameters (CTGAN's
+        adversarial losses), MAML's first-order cousin Reptile (Nichol et al.,
+        2018) runs instead: each meta-iteration adapts θ to every task with
+        ``inner_steps`` of the generator's own training steps and moves θ this
+        share of the way to the adapted weights' mean. ``inner_lr``,
+        ``outer_lr``, ``first_order`` and ``batch_size`` do not apply there.
 
     Examples
     --------
@@ -45,8 +52,6 @@ class MAMLBias(BiasMethod):
     >>> MAMLBias(inner_steps=3, first_order=True)
     MAMLBias(first_order=True, inner_steps=3)
     """
-
-    needs_functional_loss = True
 
     _parameter_constraints = {
         "n_samples": [Interval(Integral, 2, None, closed="left")],
@@ -56,6 +61,7 @@ class MAMLBias(BiasMethod):
         "meta_iterations": [Interval(Integral, 0, None, closed="left")],
         "first_order": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "reptile_step": [Interval(Real, 0, 1, closed="right")],
     }
 
     def __init__(
@@ -67,6 +73,7 @@ class MAMLBias(BiasMethod):
         meta_iterations=300,
         first_order=False,
         batch_size=None,
+        reptile_step=0.5,
     ):
         self.n_samples = n_samples
         self.inner_steps = inner_steps
@@ -75,11 +82,59 @@ class MAMLBias(BiasMethod):
         self.meta_iterations = meta_iterations
         self.first_order = first_order
         self.batch_size = batch_size
+        self.reptile_step = reptile_step
 
     def initial_state(self, runner, seed_runs, real):
         """Sample one task per seed run and meta-learn θ0 from a random start."""
-        tasks = torch.stack(pool_samples(runner, seed_runs, real, self.n_samples))
-        return self.meta_learn(runner, tasks, runner.new_state(1))
+        tasks = pool_samples(runner, seed_runs, real, self.n_samples)
+        if not isinstance(runner, FunctionalRunner):
+            return self.reptile(runner, tasks, runner.new_state(1))
+        return self.meta_learn(runner, torch.stack(tasks), runner.new_state(1))
+
+    def reptile(self, runner, tasks, init_state):
+        """First-order meta-learning through the runner's own training steps.
+
+        Parameters
+        ----------
+        runner : Runner
+            Provides ``adapt(state, rows, n_steps)`` and ``average(states,
+            weights)``.
+        tasks : list of Tensor
+            Encoded rows of each task.
+        init_state : state
+            The starting point θ.
+
+        Returns
+        -------
+        state : the runner's one-run state
+            θ after ``meta_iterations`` Reptile steps.
+        """
+        started = time.perf_counter()
+        theta = init_state
+        bar = runner.progress(self.meta_iterations, "reptile", unit="iteration")
+        for _ in range(self.meta_iterations):
+            adapted = runner.average(
+                [runner.adapt(theta, task, self.inner_steps) for task in tasks]
+            )
+            step = self.reptile_step
+            theta = runner.average([theta, adapted], weights=[1 - step, step])
+            bar.update(1)
+        bar.close()
+        runner.records.append(
+            TrainingRecord(
+                phase="maml",
+                n_runs=1,
+                n_train=sum(len(task) for task in tasks),
+                n_val=0,
+                warm_start=False,
+                batch_size=0,
+                steps_per_epoch=self.inner_steps * len(tasks),
+                epochs=np.array([self.meta_iterations]),
+                seconds=time.perf_counter() - started,
+                unit="iteration",
+            )
+        )
+        return theta
 
     def meta_learn(self, runner, tasks, init_state):
         """Run MAML from ``init_state`` on ``tasks``.

@@ -13,6 +13,8 @@ class NoBias(BiasMethod):
     NoBias()
     """
 
+    uses_all_seed_runs = False
+
     def initial_state(self, runner, seed_runs, real):
         """Return None: there is no fine-tuning phase."""
         return None

@@ -23,6 +23,8 @@ class PretrainBias(BiasMethod):
     PretrainBias(n_samples=5000)
     """
 
+    uses_all_seed_runs = False
+
     _parameter_constraints = {"n_samples": [Interval(Integral, 2, None, closed="left")]}
 
     def __init__(self, n_samples=10000):
@@ -32,5 +34,5 @@ class PretrainBias(BiasMethod):
         """Sample from the best seed run, train S runs on it, keep the best."""
         rows = runner.sample_from(seed_runs.best_state, real.train, self.n_samples)
         train, val = runner.split(rows)
-        runs = runner.train(train, val, len(seed_runs.val_losses), phase="pretrain")
+        runs = runner.train(train, val, seed_runs.n_runs, phase="pretrain")
         return runs.best_state

@@ -14,14 +14,16 @@ which restores the caller's global state afterwards.
 import copy
 import logging
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from ctgan.data_sampler import DataSampler
 from ctgan.data_transformer import DataTransformer
 from ctgan.synthesizers.ctgan import CTGAN, Discriminator, Generator
-from joblib import parallel_config
+from joblib import delayed, parallel_config
 
+from sklearn_tabbias._parallel import Parallel
 from sklearn_tabbias._progress import progress_bar
 from sklearn_tabbias._random import seeded_globals
 from sklearn_tabbias._validation import MAX_SEED
@@ -54,6 +56,9 @@ class CTGANRunner:
     records : list of TrainingRecord
         One record per trained pair.
     """
+
+    #: A GAN has no validation loss to rank runs by (see :class:`PairRuns`).
+    ranks_runs = False
 
     def __init__(self, real, discrete_columns, settings, rng):
         self.settings = settings
@@ -96,17 +101,19 @@ class CTGANRunner:
 
     def new_pair(self, sampler):
         """A freshly initialised generator and discriminator."""
+        with self._seeded():
+            return self._modules(sampler)
+
+    def _modules(self, sampler):
+        """A generator and a discriminator, initialised from the global seeds."""
         p = self.settings
         data_dim = self.transformer.output_dimensions
         cond_dim = sampler.dim_cond_vec()
-        with self._seeded():
-            generator = Generator(
-                p.embedding_dim + cond_dim, p.generator_dim, data_dim
-            ).to(self.device)
-            discriminator = Discriminator(
-                data_dim + cond_dim, p.discriminator_dim, pac=p.pac
-            ).to(self.device)
-        return generator, discriminator
+        generator = Generator(p.embedding_dim + cond_dim, p.generator_dim, data_dim)
+        discriminator = Discriminator(
+            data_dim + cond_dim, p.discriminator_dim, pac=p.pac
+        )
+        return generator.to(self.device), discriminator.to(self.device)
 
     def sampler(self, data):
         """Ctgan's conditional sampler over transformed rows."""
@@ -114,7 +121,122 @@ class CTGANRunner:
             data, self.transformer.output_info_list, self.settings.log_frequency
         )
 
-    def train(self, data, epochs, init=None, phase="real", batch_size=None):
+    def train(self, train, val, n_runs, init_state=None, phase="seed"):
+        """Train ``n_runs`` pairs: the :class:`~sklearn_tabbias.bias.Runner` call.
+
+        On the real rows a pair trains ``settings.epochs`` epochs with the
+        real rows' batch size; on synthetic rows (pre-training, DRS)
+        ``settings.pretrain_epochs`` with :func:`auto_batch`. One pair trains in
+        this process; several train as independent joblib tasks
+        (``settings.n_jobs``), each seeded from ``rng``, so the result does not
+        depend on their order or process.
+
+        Parameters
+        ----------
+        train : ndarray or Tensor
+            Transformed rows (``self.real`` for the real rows).
+        val : ignored
+            A GAN has no validation loss; :meth:`split` returns no rows.
+        n_runs : int
+            Pairs to train.
+        init_state : dict, optional
+            A pair's state (``{"generator": ..., "discriminator": ...}``)
+            every pair starts from.
+        phase : str, default="seed"
+            Name stored in the records.
+
+        Returns
+        -------
+        runs : PairRuns
+        """
+        data = train if train is self.real else np.asarray(train, dtype="float32")
+        sizes = (
+            (self.settings.epochs, None)
+            if data is self.real
+            else (
+                self.settings.pretrain_epochs,
+                auto_batch(len(data), self.settings.pac),
+            )
+        )
+        if n_runs == 1:
+            pairs = [self._run(data, sizes, init_state, phase)]
+        else:
+            seeds = self.rng.randint(MAX_SEED, size=n_runs)
+            tasks = Parallel(n_jobs=self.settings.n_jobs)(
+                delayed(_worker_run)(self, seed, data, sizes, init_state, phase)
+                for seed in seeds
+            )
+            pairs = [pair for pair, _ in tasks]
+            self.records.extend(record for _, record in tasks)
+        return PairRuns([pair_state(pair) for pair in pairs])
+
+    def _run(self, data, sizes, init_state, phase):
+        epochs, batch = sizes
+        init = None if init_state is None else self.load_pair(init_state)
+        return self.train_pair(data, epochs, init=init, phase=phase, batch_size=batch)
+
+    def load_pair(self, state):
+        """A generator and discriminator with a pair's state.
+
+        Builds them without drawing from ``rng`` (their initial weights are
+        overwritten), under fixed global seeds the caller gets back.
+        """
+        with seeded_globals(0):
+            pair = self._modules(self.real_sampler)
+        for module, name in zip(pair, ("generator", "discriminator"), strict=True):
+            module.load_state_dict(state[name])
+        return pair
+
+    def split(self, rows):
+        """Shuffled rows, and no validation rows (a GAN has no validation loss)."""
+        order = self.rng.permutation(len(rows))
+        return rows[torch.as_tensor(order)] if torch.is_tensor(rows) else rows[
+            order
+        ], rows[:0]
+
+    def sample_from(self, state, rows, n_samples):
+        """``n_samples`` transformed rows drawn from a pair's generator.
+
+        Decoded and transformed again, as the real rows were (``rows`` is not
+        used: a generator needs no prior).
+        """
+        generator, _ = self.load_pair(state)
+        table = self.sample(generator, n_samples, self.rng.randint(MAX_SEED))
+        return torch.as_tensor(self.encode(table))
+
+    @staticmethod
+    def average(states, weights=None):
+        """Element-wise (weighted) mean of the pairs' weights and statistics."""
+        weights = np.full(len(states), 1 / len(states)) if weights is None else weights
+        return {
+            name: {
+                key: _mean([state[name][key] for state in states], weights)
+                for key in states[0][name]
+            }
+            for name in ("generator", "discriminator")
+        }
+
+    def new_state(self, n_runs=1):
+        """A fresh pair's state (one pair: ``n_runs`` must be 1)."""
+        return pair_state(self.new_pair(self.real_sampler))
+
+    def adapt(self, state, rows, n_steps):
+        """A pair's state after ``n_steps`` steps on ``rows`` (fresh optimisers).
+
+        For first-order meta-learning (Reptile); records nothing.
+        """
+        data = np.asarray(rows, dtype="float32")
+        batch = auto_batch(len(data), self.settings.pac)
+        pair = self.load_pair(state)
+        sizes = (1, n_steps, batch)
+        self._epochs(pair, self.sampler(data), data, sizes, "adapt", quiet=True)
+        return pair_state(pair)
+
+    def progress(self, total, desc, unit="epoch"):
+        """A progress bar (shown when ``verbose``)."""
+        return progress_bar(total, desc, self.settings.verbose, unit)
+
+    def train_pair(self, data, epochs, init=None, phase="real", batch_size=None):
         """Train a generator/discriminator pair on transformed rows.
 
         Parameters
@@ -166,7 +288,7 @@ class CTGANRunner:
         )
         return pair
 
-    def _epochs(self, pair, sampler, data, sizes, phase):
+    def _epochs(self, pair, sampler, data, sizes, phase, quiet=False):
         """WGAN-GP epochs of ``pair``; the last losses of each epoch (G, D)."""
         s = self.settings
         epochs, steps, batch = sizes
@@ -176,7 +298,7 @@ class CTGANRunner:
         losses = np.zeros((epochs, 2))
         generator.train()
         discriminator.train()
-        bar = progress_bar(epochs, f"ctgan {phase}", s.verbose)
+        bar = progress_bar(epochs, f"ctgan {phase}", 0 if quiet else s.verbose)
         with self._seeded():
             for epoch in range(epochs):
                 for _ in range(steps):
@@ -258,6 +380,72 @@ class CTGANRunner:
             table = self.transformer.inverse_transform(np.concatenate(parts))
         generator.train(was_training)
         return table
+
+
+@dataclass
+class PairRuns:
+    """Trained CTGAN pairs, as the bias methods see runs.
+
+    A GAN has no validation loss to rank its runs by: ``best`` is the first
+    pair and ``val_losses`` are zeros. (BiasedCTGAN trains several pairs only
+    where a bias method uses all of them: "avg", "drs", "maml".)
+    """
+
+    state: list
+
+    @property
+    def n_runs(self):
+        """Number of pairs."""
+        return len(self.state)
+
+    @property
+    def val_losses(self):
+        """Zeros: pairs are not ranked."""
+        return np.zeros(self.n_runs)
+
+    @property
+    def best(self):
+        """The first pair."""
+        return 0
+
+    def member(self, s):
+        """Pair ``s``'s state."""
+        return self.state[s]
+
+    @property
+    def best_state(self):
+        """The first pair's state."""
+        return self.state[0]
+
+
+def pair_state(pair):
+    """``{"generator": state_dict, "discriminator": state_dict}`` (copies)."""
+    return {
+        name: {k: v.detach().clone() for k, v in module.state_dict().items()}
+        for name, module in zip(("generator", "discriminator"), pair, strict=True)
+    }
+
+
+def auto_batch(n_rows, pac):
+    """Half the rows, at most 500, a multiple of ``2 * pac`` (two or more steps)."""
+    step = 2 * pac
+    return max(step, min(500, n_rows // 2) // step * step)
+
+
+def _mean(tensors, weights):
+    """Weighted mean of float tensors; integer ones (batch counts) from the first."""
+    if not tensors[0].is_floating_point():
+        return tensors[0].clone()
+    return sum(float(w) * t for w, t in zip(weights, tensors, strict=True))
+
+
+def _worker_run(runner, seed, data, sizes, init_state, phase):
+    """Train one pair in a shallow copy with its own seed (a joblib task)."""
+    worker = copy.copy(runner)
+    worker.rng = np.random.RandomState(seed)
+    worker.records = []
+    pair = worker._run(data, sizes, init_state, phase)
+    return pair, worker.records[0]
 
 
 def _adam(module, learning_rate, decay):

@@ -37,10 +37,13 @@ class VAESettings:
 class CTGANSettings:
     """How :class:`~sklearn_tabbias.synthesizers._ctgan_runner.CTGANRunner` trains.
 
-    See :class:`~sklearn_tabbias.BiasedCTGAN` for each field; ``batch_size``
-    and ``pac`` are the values used on the real rows.
+    See :class:`~sklearn_tabbias.BiasedCTGAN` for each field; ``epochs``,
+    ``batch_size`` and ``pac`` are the values used on the real rows.
     """
 
+    epochs: int
+    pretrain_epochs: int
+    n_jobs: int | None
     embedding_dim: int
     generator_dim: tuple
     discriminator_dim: tuple

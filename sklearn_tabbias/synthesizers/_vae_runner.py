@@ -51,14 +51,23 @@ class Runs:
     record: TrainingRecord
 
     @property
+    def n_runs(self):
+        """Number of members."""
+        return len(self.val_losses)
+
+    @property
     def best(self):
         """Index of the member with the lowest validation loss."""
         return int(np.argmin(self.val_losses))
 
+    def member(self, s):
+        """One-member state of member ``s`` (a copy)."""
+        return {k: v[[s]] for k, v in self.state.items()}
+
     @property
     def best_state(self):
         """One-member state of the best member."""
-        return {k: v[[self.best]].clone() for k, v in self.state.items()}
+        return {k: v.clone() for k, v in self.member(self.best).items()}
 
 
 @dataclass
@@ -95,6 +104,9 @@ class VAERunner:
     records : list of TrainingRecord
         One record per training phase, in order (the synthesizer's ``history_``).
     """
+
+    #: Runs are ranked by their validation loss (see :class:`Runs`).
+    ranks_runs = True
 
     def __init__(self, blocks, settings, rng):
         self.settings = settings

@@ -1,28 +1,27 @@
-"""BiasedCTGAN: SDV's CTGAN with a real warm start (pre-training and DRS)."""
+"""BiasedCTGAN: SDV's CTGAN with a real warm start from any bias method."""
 
-import copy
-import math
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from joblib import delayed
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from sklearn_tabbias._parallel import Parallel
 from sklearn_tabbias._validation import MAX_SEED, as_labels
 from sklearn_tabbias.base import SynthesizerMixin
+from sklearn_tabbias.bias import BIAS_METHODS, BiasMethod, RealRows
 from sklearn_tabbias.codecs import ContinuousCodec
-from sklearn_tabbias.encoding import TabularEncoder
 from sklearn_tabbias.synthesizers._common import (
     COMMON_CONSTRAINTS,
     TorchPickleMixin,
-    check_device,
-    check_varying,
 )
-from sklearn_tabbias.synthesizers._ctgan_runner import CTGANRunner, steps_per_epoch
+from sklearn_tabbias.synthesizers._ctgan_runner import (
+    CTGANRunner,
+    auto_batch,
+    steps_per_epoch,
+)
 from sklearn_tabbias.synthesizers._settings import CTGANSettings, settings_from
+from sklearn_tabbias.synthesizers._skeleton import BiasedFitMixin
 
 __all__ = ["BiasedCTGAN"]
 
@@ -35,15 +34,29 @@ AUTO_MIN_STEPS = 6000
 _REST = "-"
 
 
-class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
+class BiasedCTGAN(BiasedFitMixin, TorchPickleMixin, SynthesizerMixin, BaseEstimator):
     """CTGAN (the ``ctgan`` package SDV ships) with an artificial inductive bias.
 
+    The fit is the one both synthesizers share: seed runs on the real rows, a
+    bias method builds θ0 (the generator's **and** the discriminator's
+    weights) from them, and a CTGAN fine-tunes from θ0 on the real rows. A GAN
+    has no validation loss to rank runs by, so where only the best run would
+    be kept one run trains:
+
     * ``"none"``: one CTGAN trained on the real rows.
-    * ``"pretrain"``: a CTGAN trained on the real rows samples
-      ``pretrain_samples`` rows; a second CTGAN trains on them; its generator
-      **and** discriminator then fine-tune on the real rows.
-    * ``"drs"``: like "pretrain", but ``n_seeds`` CTGANs trained on the real rows
-      each contribute an equal share of the synthetic rows (paper eq. 7).
+    * ``"pretrain"``: one CTGAN trained on the real rows samples 10,000 rows
+      (``pretrain_samples``); a second CTGAN trains on them for
+      ``pretrain_epochs``; it then fine-tunes on the real rows (the paper's
+      CTGAN Pre-train).
+    * ``"avg"``: θ0 is the element-wise mean of ``n_seeds`` CTGANs' weights.
+    * ``"drs"``: ``n_seeds`` CTGANs each contribute an equal share of the
+      synthetic rows one CTGAN pre-trains on (paper eq. 7).
+    * ``"maml"``: θ0 is meta-learned from a fresh CTGAN, each seed run's
+      samples a task; an adversarial loss takes no explicit parameters, so
+      :class:`~sklearn_tabbias.bias.MAMLBias` takes Reptile steps (its
+      first-order cousin) through CTGAN's own training steps.
+    * a :class:`~sklearn_tabbias.bias.BiasMethod` object with its parameters
+      (``bias__<name>`` in a grid).
 
     Unlike the paper's reference code, whose warm start is discarded by
     ``CTGAN.fit``, the fine-tuning phase really starts from the pre-trained
@@ -54,10 +67,12 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
 
     Parameters
     ----------
-    bias : {"none", "pretrain", "drs"}, default="pretrain"
+    bias : {"none", "pretrain", "avg", "maml", "drs"} or BiasMethod, \
+default="pretrain"
         The bias method.
     n_seeds : int, default=10
-        CTGANs trained on the real rows for "drs" (one for the other methods).
+        CTGANs trained on the real rows for "avg", "drs" and "maml" (one for
+        "none" and "pretrain").
     epochs : int or "auto", default="auto"
         Epochs on the real rows (phase 1 and fine-tuning). "auto": ctgan's 300
         epochs, or more on small tables, so that every training on the real
@@ -65,10 +80,12 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         300 epochs of a few hundred rows are only 600 steps, after which a
         CTGAN has learned little of the joint distribution (see
         ``docs/benchmarks.md``).
-    pretrain_samples : int, default=10000
-        Synthetic rows for pre-training.
+    pretrain_samples : int, default=None
+        Short form of the bias method's ``n_samples`` (synthetic rows for
+        "pretrain", "drs" and the "maml" tasks; None: its default, 10,000);
+        an error with a BiasMethod object.
     pretrain_epochs : int, default=30
-        Epochs on the synthetic rows.
+        Epochs of a CTGAN on synthetic rows ("pretrain", "drs").
     embedding_dim : int, default=128
         Size of the generator's noise input.
     generator_dim, discriminator_dim : tuple of int, default=(256, 256)
@@ -92,8 +109,8 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         Columns forced to be discrete; others are inferred as in
         :class:`~sklearn_tabbias.encoding.TabularEncoder`.
     n_jobs : int, default=None
-        Processes for the independent seed runs of "drs" (joblib); the result
-        does not depend on it.
+        Processes for the independent seed runs of "avg", "drs" and "maml"
+        (joblib); the result does not depend on it.
     random_state : int, RandomState instance or None, default=None
         Seeds everything; the caller's global numpy/torch states are restored.
     device : str, default="cpu"
@@ -110,9 +127,12 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         The sampling generator (eval mode when sampling).
     discriminator_ : torch.nn.Module
         Its discriminator.
+    bias_ : BiasMethod
+        The bias method used.
     init_state_ : dict or None
-        State dicts of the pre-trained generator and discriminator that
-        fine-tuning started from; None for "none".
+        θ0: state dicts of the generator and discriminator that fine-tuning
+        started from (``{"generator": ..., "discriminator": ...}``); None for
+        "none".
     batch_size_, pac_, epochs_ : int
         The batch size, pac and epochs used on the real rows.
     history_ : list of TrainingRecord
@@ -130,11 +150,13 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
     (4, 5)
     """
 
+    BIAS_SHORTHANDS = {"pretrain_samples": "n_samples"}
+
     _parameter_constraints = {
-        "bias": [StrOptions({"none", "pretrain", "drs"})],
+        "bias": [StrOptions(set(BIAS_METHODS)), BiasMethod],
         "n_seeds": [Interval(Integral, 1, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "pretrain_samples": [Interval(Integral, 2, None, closed="left")],
+        "pretrain_samples": [Interval(Integral, 2, None, closed="left"), None],
         "pretrain_epochs": [Interval(Integral, 1, None, closed="left")],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "generator_dim": ["array-like"],
@@ -159,7 +181,7 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         bias="pretrain",
         n_seeds=10,
         epochs="auto",
-        pretrain_samples=10000,
+        pretrain_samples=None,
         pretrain_epochs=30,
         embedding_dim=128,
         generator_dim=(256, 256),
@@ -203,7 +225,7 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
     def _batch_and_pac(self, n_rows):
         pac = self.pac if n_rows >= 4 * self.pac else 1
         if self.batch_size == "auto":
-            return _auto_batch(n_rows, pac), pac
+            return auto_batch(n_rows, pac), pac
         if self.batch_size % (2 * pac):
             raise ValueError(
                 f"batch_size={self.batch_size} must be a multiple of 2 * pac = "
@@ -217,19 +239,15 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
         steps = steps_per_epoch(n_rows, self.batch_size_)
         return max(CTGAN_EPOCHS, -(-AUTO_MIN_STEPS // steps))
 
-    def _fit(self, frame, rng):
-        device = check_device(self.device)
-        self.schema_ = TabularEncoder(
-            categorical_features=self.categorical_features,
-            random_state=rng.randint(MAX_SEED),
-        ).fit(frame)
-        check_varying(self.schema_)
-        prepared, discrete = _prepare(frame, self.schema_)
+    def _start(self, frame, encoder, device, rng):
+        self.schema_ = encoder
+        prepared, discrete = _prepare(frame, encoder)
         self.batch_size_, self.pac_ = self._batch_and_pac(len(frame))
         self.epochs_ = self._epochs(len(frame))
         settings = settings_from(
             CTGANSettings,
             self,
+            epochs=self.epochs_,
             generator_dim=tuple(self.generator_dim),
             discriminator_dim=tuple(self.discriminator_dim),
             batch_size=self.batch_size_,
@@ -237,67 +255,14 @@ class BiasedCTGAN(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
             device=device,
         )
         runner = CTGANRunner(prepared, discrete, settings, rng)
-        self.init_state_ = None
-        if self.bias == "none":
-            pair = runner.train(runner.real, self.epochs_, phase="real")
-        else:
-            pretrained = self._pretrain(runner, rng)
-            self.init_state_ = {
-                name: {k: v.detach().clone() for k, v in module.state_dict().items()}
-                for name, module in zip(
-                    ("generator", "discriminator"), pretrained, strict=True
-                )
-            }
-            pair = runner.train(
-                runner.real, self.epochs_, init=pretrained, phase="finetune"
-            )
-        self.generator_, self.discriminator_ = pair
-        self.history_ = runner.records
-        self._runner = runner
+        return runner, RealRows(runner.real, None)
 
-    def _pretrain(self, runner, rng):
-        n_runs = self.n_seeds if self.bias == "drs" else 1
-        share = math.ceil(self.pretrain_samples / n_runs)
-        seeds = rng.randint(MAX_SEED, size=n_runs)
-        runs = Parallel(n_jobs=self.n_jobs)(
-            delayed(_seed_run)(runner, seed, self.epochs_, share) for seed in seeds
-        )
-        parts = [part for part, _ in runs]
-        runner.records.extend(record for _, record in runs)
-        pooled = pd.concat(parts, ignore_index=True)
-        keep = rng.permutation(len(pooled))[: self.pretrain_samples]
-        batch = _auto_batch(self.pretrain_samples, self.pac_)
-        return runner.train(
-            runner.encode(pooled.iloc[keep]),
-            self.pretrain_epochs,
-            phase=self.bias,
-            batch_size=batch,
-        )
+    def _finish(self, runner, seed_runs, final, real):
+        self.generator_, self.discriminator_ = runner.load_pair(final.best_state)
 
     def _sample(self, n_samples, rng):
         table = self._runner.sample(self.generator_, n_samples, rng.integers(MAX_SEED))
         return _restore(table, self.schema_)
-
-
-def _seed_run(runner, seed, epochs, n_samples):
-    """Train one CTGAN on the real rows and sample from it (a joblib task).
-
-    Works on a shallow copy with its own seed, so the result does not depend on
-    the order or the process the runs execute in.
-    """
-    worker = copy.copy(runner)
-    worker.rng = np.random.RandomState(seed)
-    worker.records = []
-    generator, _ = worker.train(worker.real, epochs, phase="seed")
-    return worker.sample(generator, n_samples, worker.rng.randint(MAX_SEED)), (
-        worker.records[0]
-    )
-
-
-def _auto_batch(n_rows, pac):
-    """Half the rows, at most 500, a multiple of ``2 * pac`` (two or more steps)."""
-    step = 2 * pac
-    return max(step, min(500, n_rows // 2) // step * step)
 
 
 def _prepare(frame, schema):

@@ -5,24 +5,21 @@ from numbers import Integral, Real
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from sklearn_tabbias._validation import MAX_SEED
 from sklearn_tabbias.base import SynthesizerMixin
-from sklearn_tabbias.bias import BIAS_METHODS, BiasMethod, RealRows, make_bias
-from sklearn_tabbias.encoding import TabularEncoder
+from sklearn_tabbias.bias import BIAS_METHODS, BiasMethod, RealRows
 from sklearn_tabbias.synthesizers._common import (
     COMMON_CONSTRAINTS,
     TorchPickleMixin,
-    check_device,
-    check_varying,
 )
 from sklearn_tabbias.synthesizers._settings import VAESettings, settings_from
+from sklearn_tabbias.synthesizers._skeleton import BiasedFitMixin
 from sklearn_tabbias.synthesizers._vae_runner import VAERunner
 from sklearn_tabbias.synthesizers._vae_stopping import MIN_STEPS
 
-__all__ = ["BIAS_SHORTHANDS", "BiasedVAESynthesizer"]
+__all__ = ["BiasedVAESynthesizer"]
 
 #: Short-form parameters -> the bias method's parameter each one sets.
-BIAS_SHORTHANDS = {
+_SHORTHANDS = {
     "pretrain_samples": "n_samples",
     "maml_inner_steps": "inner_steps",
     "maml_inner_lr": "inner_lr",
@@ -32,7 +29,9 @@ BIAS_SHORTHANDS = {
 }
 
 
-class BiasedVAESynthesizer(TorchPickleMixin, SynthesizerMixin, BaseEstimator):
+class BiasedVAESynthesizer(
+    BiasedFitMixin, TorchPickleMixin, SynthesizerMixin, BaseEstimator
+):
     """VAE-BGM synthesizer whose initial weights come from earlier runs of itself.
 
     Fitting follows Apellániz et al. (Neurocomputing), §2–3:
@@ -156,6 +155,8 @@ maml_first_order : default=None
     True
     """
 
+    BIAS_SHORTHANDS = _SHORTHANDS
+
     _parameter_constraints = {
         "bias": [StrOptions(set(BIAS_METHODS)), BiasMethod],
         "n_seeds": [Interval(Integral, 1, None, closed="left")],
@@ -223,46 +224,26 @@ maml_first_order : default=None
         self.device = device
         self.verbose = verbose
 
-    def _bias_method(self):
-        shorthands = {
-            flat: (inner, getattr(self, flat))
-            for flat, inner in BIAS_SHORTHANDS.items()
-        }
-        return make_bias(self.bias, shorthands, type(self).__name__)
-
-    def _fit(self, frame, rng):
+    def _check_rows(self, frame):
         if len(frame) < 3:
             raise ValueError(
                 f"BiasedVAESynthesizer needs at least 3 rows (2 to train, 1 to "
                 f"validate), got {len(frame)}."
             )
-        device = check_device(self.device)
-        self.bias_ = self._bias_method()
-        self.encoder_ = TabularEncoder(
-            categorical_features=self.categorical_features,
-            random_state=rng.randint(MAX_SEED),
-        ).fit(frame)
-        check_varying(self.encoder_)
+
+    def _start(self, frame, encoder, device, rng):
+        self.encoder_ = encoder
         settings = settings_from(VAESettings, self, device=device)
-        runner = VAERunner(self.encoder_.blocks_, settings, rng)
-        train, val = runner.split(self.encoder_.transform(frame))
-        seed_runs = runner.train(train, val, self.n_seeds, phase="seed")
-        self.init_state_ = self.bias_.initial_state(
-            runner, seed_runs, RealRows(train, val)
-        )
-        final = seed_runs
-        if self.init_state_ is not None:
-            final = runner.train(
-                train, val, self.n_seeds, init_state=self.init_state_, phase="finetune"
-            )
+        runner = VAERunner(encoder.blocks_, settings, rng)
+        return runner, RealRows(*runner.split(encoder.transform(frame)))
+
+    def _finish(self, runner, seed_runs, final, real):
         self.seed_val_losses_ = seed_runs.val_losses
         self.best_seed_ = seed_runs.best
         self.val_losses_ = final.val_losses
         self.best_run_ = final.best
         self.module_ = runner.sampling_network(final.best_state)
-        self.prior_ = runner.fit_prior(self.module_, train)
-        self.history_ = runner.records
-        self._runner = runner
+        self.prior_ = runner.fit_prior(self.module_, real.train)
 
     def _sample(self, n_samples, rng):
         rows = self._runner.sample(self.module_, self.prior_, n_samples, rng)

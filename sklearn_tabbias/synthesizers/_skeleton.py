@@ -1,0 +1,75 @@
+"""The fit both synthesizers share (a template method, like sklearn's BaseMixture).
+
+encode -> seed runs -> ``bias.initial_state`` -> fine-tuning from θ0 -> the
+best run samples. A synthesizer provides the runner (:meth:`_start`) and keeps
+what samples (:meth:`_finish`); the bias methods see only the runner
+(:class:`~sklearn_tabbias.bias.Runner`).
+"""
+
+from sklearn_tabbias._validation import MAX_SEED
+from sklearn_tabbias.bias import make_bias
+from sklearn_tabbias.encoding import TabularEncoder
+from sklearn_tabbias.synthesizers._common import check_device, check_varying
+
+__all__ = ["BiasedFitMixin"]
+
+
+class BiasedFitMixin:
+    """``_fit`` for a synthesizer with an artificial inductive bias.
+
+    The synthesizer has the parameters ``bias``, ``n_seeds``,
+    ``categorical_features`` and ``device``, a class attribute
+    ``BIAS_SHORTHANDS`` (its short-form parameter -> the bias parameter), and
+    implements :meth:`_start` and :meth:`_finish`. A runner that cannot rank
+    its runs (``ranks_runs`` False: a GAN has no validation loss) trains one
+    run wherever only the best one would be kept: the seed phase of a method
+    that uses only the best seed run, and the fine-tuning.
+    """
+
+    #: Short-form parameters -> the bias method's parameter each one sets.
+    BIAS_SHORTHANDS = {}
+
+    def _bias_method(self):
+        shorthands = {
+            flat: (inner, getattr(self, flat))
+            for flat, inner in self.BIAS_SHORTHANDS.items()
+        }
+        return make_bias(self.bias, shorthands, type(self).__name__)
+
+    def _fit(self, frame, rng):
+        self._check_rows(frame)
+        device = check_device(self.device)
+        self.bias_ = self._bias_method()
+        encoder = TabularEncoder(
+            categorical_features=self.categorical_features,
+            random_state=rng.randint(MAX_SEED),
+        ).fit(frame)
+        check_varying(encoder)
+        runner, real = self._start(frame, encoder, device, rng)
+        ranks, uses_all = runner.ranks_runs, self.bias_.uses_all_seed_runs
+        n_seed_runs = self.n_seeds if ranks or uses_all else 1
+        seed_runs = runner.train(real.train, real.val, n_seed_runs, phase="seed")
+        self.init_state_ = self.bias_.initial_state(runner, seed_runs, real)
+        final = seed_runs
+        if self.init_state_ is not None:
+            final = runner.train(
+                real.train,
+                real.val,
+                self.n_seeds if ranks else 1,
+                init_state=self.init_state_,
+                phase="finetune",
+            )
+        self._finish(runner, seed_runs, final, real)
+        self.history_ = runner.records
+        self._runner = runner
+
+    def _check_rows(self, frame):
+        """Raise when ``frame`` has too few rows for this synthesizer."""
+
+    def _start(self, frame, encoder, device, rng):
+        """The runner and the encoded real rows (``RealRows``)."""
+        raise NotImplementedError
+
+    def _finish(self, runner, seed_runs, final, real):
+        """Keep the sampling model and the fitted attributes."""
+        raise NotImplementedError
