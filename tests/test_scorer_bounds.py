@@ -102,3 +102,11 @@ def test_crossfit_is_more_precise_than_the_papers_estimator_on_a_fold():
 def test_bad_method_is_named():
     with pytest.raises(ValueError, match="method must be 'crossfit' or 'paper'"):
         DivergenceScorer(method="fast")
+
+
+def test_crossfit_estimates_print_their_divergences():
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"x": rng.normal(size=60)})
+    synthetic = pd.DataFrame({"x": rng.normal(0.5, size=240)})
+    text = str(crossfit_divergence(real, synthetic, random_state=0))
+    assert text.startswith("JS = ") and "KL = " in text and "60 real" in text

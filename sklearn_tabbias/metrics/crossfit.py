@@ -101,12 +101,6 @@ class CrossFitDivergence:
         raw = getattr(self, check_divergence(divergence) + "_raw")
         return (_clipped(raw - half, divergence), _clipped(raw + half, divergence))
 
-
-def _clipped(value, divergence):
-    """``value`` within the range of ``divergence``: [0, 1] bits or [0, inf)."""
-    high = 1.0 if divergence == "js" else math.inf
-    return float(min(max(value, 0.0), high))
-
     def __str__(self):
         return (
             describe_divergences(self, self.se, "s.e.; ")
@@ -114,6 +108,12 @@ def _clipped(value, divergence):
             f"synthetic rows in {self.n_splits} folds, encoding={self.encoding!r}, "
             f"discriminator={self.discriminator}"
         )
+
+
+def _clipped(value, divergence):
+    """``value`` within the range of ``divergence``: [0, 1] bits or [0, inf)."""
+    high = 1.0 if divergence == "js" else math.inf
+    return float(min(max(value, 0.0), high))
 
 
 def crossfit_divergence(
