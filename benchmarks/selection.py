@@ -153,13 +153,14 @@ def reference_utility(table, index, base):
 def search(table, shuffle, n_jobs, base):
     """GridSearchCV over the candidates with every scorer on one CV shuffle."""
     grid = [{k: [v] for k, v in params.items()} for params in CANDIDATES]
+    scoring = scorers(table)
     started = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallSampleWarning)
         cv = GridSearchCV(
             BiasedVAESynthesizer(**base),
             grid,
-            scoring=scorers(table),
+            scoring=scoring,
             refit=False,
             cv=KFold(5, shuffle=True, random_state=shuffle),
             n_jobs=n_jobs,
@@ -168,7 +169,7 @@ def search(table, shuffle, n_jobs, base):
     out = dict(seconds=time.perf_counter() - started)
     out["mean_fit_time"] = results["mean_fit_time"].tolist()
     out["mean_score_time"] = results["mean_score_time"].tolist()
-    for name in scorers(table):
+    for name in scoring:
         out[name] = results[f"mean_test_{name}"].tolist()
         out[name + "_std"] = results[f"std_test_{name}"].tolist()
     return out

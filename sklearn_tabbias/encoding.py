@@ -250,11 +250,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return codec
 
     def _layout(self):
-        blocks, start = [], 0
-        for index, codec in enumerate(self.columns_):
-            blocks.extend(codec.blocks(index, start))
-            start += codec.width
-        return blocks
+        return [
+            block
+            for index, (codec, part) in enumerate(self._slices())
+            for block in codec.blocks(index, part.start)
+        ]
 
     def _slices(self):
         """Each column's codec and its slice of the encoded matrix."""

@@ -149,20 +149,17 @@ class CTGANRunner:
         -------
         runs : PairRuns
         """
-        data = train if train is self.real else np.asarray(train, dtype="float32")
-        sizes = (
-            (self.settings.epochs, None)
-            if data is self.real
-            else (
-                self.settings.pretrain_epochs,
-                auto_batch(len(data), self.settings.pac),
-            )
-        )
+        s = self.settings
+        if train is self.real:
+            data, sizes = train, (s.epochs, None)
+        else:
+            data = np.asarray(train, dtype="float32")
+            sizes = (s.pretrain_epochs, auto_batch(len(data), s.pac))
         if n_runs == 1:
             pairs = [self._run(data, sizes, init_state, phase)]
         else:
             seeds = self.rng.randint(MAX_SEED, size=n_runs)
-            tasks = Parallel(n_jobs=self.settings.n_jobs)(
+            tasks = Parallel(n_jobs=s.n_jobs)(
                 delayed(_worker_run)(self, seed, data, sizes, init_state, phase)
                 for seed in seeds
             )
@@ -189,10 +186,8 @@ class CTGANRunner:
 
     def split(self, rows):
         """Shuffled rows, and no validation rows (a GAN has no validation loss)."""
-        order = self.rng.permutation(len(rows))
-        return rows[torch.as_tensor(order)] if torch.is_tensor(rows) else rows[
-            order
-        ], rows[:0]
+        rows = np.asarray(rows, dtype="float32")
+        return rows[self.rng.permutation(len(rows))], rows[:0]
 
     def sample_from(self, state, rows, n_samples):
         """``n_samples`` transformed rows drawn from a pair's generator.
@@ -246,7 +241,8 @@ class CTGANRunner:
         epochs : int
             Epochs (each :func:`steps_per_epoch` generator steps).
         init : tuple of (Generator, Discriminator), optional
-            A trained pair to start from (deep-copied): the warm start.
+            A pair to start from, trained in place (the warm start; ``train``
+            passes a fresh pair loaded from θ0).
         phase : str, default="real"
             Name stored in the record.
         batch_size : int, optional
@@ -259,10 +255,7 @@ class CTGANRunner:
         """
         started = time.perf_counter()
         sampler = self.real_sampler if data is self.real else self.sampler(data)
-        if init is None:
-            pair = self.new_pair(sampler)
-        else:
-            pair = tuple(copy.deepcopy(m) for m in init)
+        pair = self.new_pair(sampler) if init is None else init
         batch = self.settings.batch_size if batch_size is None else batch_size
         steps = steps_per_epoch(len(data), batch)
         losses = self._epochs(pair, sampler, data, (epochs, steps, batch), phase)

@@ -67,7 +67,7 @@ class Runs:
     @property
     def best_state(self):
         """One-member state of the best member."""
-        return {k: v.clone() for k, v in self.member(self.best).items()}
+        return self.member(self.best)
 
 
 @dataclass

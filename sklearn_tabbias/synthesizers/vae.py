@@ -18,16 +18,6 @@ from sklearn_tabbias.synthesizers._vae_stopping import MIN_STEPS
 
 __all__ = ["BiasedVAESynthesizer"]
 
-#: Short-form parameters -> the bias method's parameter each one sets.
-_SHORTHANDS = {
-    "pretrain_samples": "n_samples",
-    "maml_inner_steps": "inner_steps",
-    "maml_inner_lr": "inner_lr",
-    "maml_outer_lr": "outer_lr",
-    "maml_meta_iterations": "meta_iterations",
-    "maml_first_order": "first_order",
-}
-
 
 class BiasedVAESynthesizer(
     BiasedFitMixin, TorchPickleMixin, SynthesizerMixin, BaseEstimator
@@ -155,7 +145,14 @@ maml_first_order : default=None
     True
     """
 
-    BIAS_SHORTHANDS = _SHORTHANDS
+    BIAS_SHORTHANDS = {
+        "pretrain_samples": "n_samples",
+        "maml_inner_steps": "inner_steps",
+        "maml_inner_lr": "inner_lr",
+        "maml_outer_lr": "outer_lr",
+        "maml_meta_iterations": "meta_iterations",
+        "maml_first_order": "first_order",
+    }
 
     _parameter_constraints = {
         "bias": [StrOptions(set(BIAS_METHODS)), BiasMethod],
