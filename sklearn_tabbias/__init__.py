@@ -12,6 +12,7 @@ __version__ = "0.1.0.dev0"
 _EXPORTS = {
     "BiasedCTGAN": "sklearn_tabbias.synthesizers.ctgan",
     "BiasedVAESynthesizer": "sklearn_tabbias.synthesizers.vae",
+    "ColumnPredictionScorer": "sklearn_tabbias.metrics.scorers",
     "DetectionScorer": "sklearn_tabbias.metrics.scorers",
     "DivergenceScorer": "sklearn_tabbias.metrics.scorers",
     "TabularEncoder": "sklearn_tabbias.encoding",

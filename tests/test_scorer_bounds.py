@@ -13,6 +13,7 @@ from sklearn.linear_model import LogisticRegression
 
 from sklearn_tabbias import BiasedVAESynthesizer
 from sklearn_tabbias.metrics import (
+    ColumnPredictionScorer,
     DetectionScorer,
     DivergenceScorer,
     SmallSampleWarning,
@@ -80,6 +81,8 @@ def test_scorers_of_a_fitted_synthesizer_on_small_folds(fitted, adult300, n_rows
     assert -1 <= js <= 0 and kl <= 0
     assert -1 <= DetectionScorer()(synth, fold) <= 0
     assert -1 <= synth.score(fold) <= 0
+    prediction = ColumnPredictionScorer(n_samples=300).estimate(synth, fold)
+    assert prediction.mean <= 1 and not np.isnan([prediction.mean, prediction.se]).any()
 
 
 def test_crossfit_is_more_precise_than_the_papers_estimator_on_a_fold():

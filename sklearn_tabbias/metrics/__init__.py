@@ -7,8 +7,10 @@ from sklearn_tabbias.metrics.divergence import (
     SmallSampleWarning,
     estimate_divergence,
 )
+from sklearn_tabbias.metrics.prediction import ColumnPrediction, column_prediction
 from sklearn_tabbias.metrics.privacy import PrivacyResult, PrivacyScorer, privacy
 from sklearn_tabbias.metrics.scorers import (
+    ColumnPredictionScorer,
     DetectionScorer,
     DivergenceScorer,
     UtilityScorer,
@@ -16,6 +18,8 @@ from sklearn_tabbias.metrics.scorers import (
 from sklearn_tabbias.metrics.utility import UtilityResult, utility
 
 __all__ = [
+    "ColumnPrediction",
+    "ColumnPredictionScorer",
     "CrossFitDivergence",
     "DetectionEstimate",
     "DetectionScorer",
@@ -26,6 +30,7 @@ __all__ = [
     "SmallSampleWarning",
     "UtilityResult",
     "UtilityScorer",
+    "column_prediction",
     "crossfit_divergence",
     "estimate_detection",
     "estimate_divergence",

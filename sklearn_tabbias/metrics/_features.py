@@ -11,6 +11,8 @@ from sklearn_tabbias._validation import as_frame, as_labels
 from sklearn_tabbias.codecs import is_categorical
 
 ENCODINGS = ("onehot", "ordinal")
+#: Most categories a column may have to be split natively by gradient boosting.
+MAX_NATIVE_CATEGORIES = 255
 #: Also for tree models with native categorical and missing-value support.
 _ALL_ENCODINGS = (*ENCODINGS, "native")
 
@@ -65,11 +67,15 @@ def make_feature_encoder(real, encoding="onehot"):
             SimpleImputer(add_indicator=encoding == "onehot", keep_empty_features=True),
             StandardScaler(),
         )
+    columns = list(real.columns)
+    position = columns.index  # positions, since integer labels need not be them
     transformer = ColumnTransformer(
-        [("categorical", cat_step, categorical), ("numeric", num_step, numeric)],
+        [
+            ("categorical", cat_step, [position(name) for name in categorical]),
+            ("numeric", num_step, [position(name) for name in numeric]),
+        ],
         sparse_threshold=0,
     ).fit(as_categories(real, categorical))
-    columns = list(real.columns)
 
     def encode(table):
         frame = as_frame(table)
@@ -89,3 +95,19 @@ def to_frame_like(table, reference):
     if not isinstance(table, pd.DataFrame):
         frame.columns = as_frame(reference).columns
     return frame
+
+
+def native_mask(real):
+    """Which encoded columns gradient boosting splits as categories.
+
+    ``make_feature_encoder(real, "native")`` puts the categorical columns
+    first; columns with more categories than the classifier's bins stay
+    ordered codes.
+    """
+    categorical = categorical_columns(real)
+    numeric = len(real.columns) - len(categorical)
+    native = [
+        real[name].nunique(dropna=False) <= MAX_NATIVE_CATEGORIES
+        for name in categorical
+    ]
+    return np.array(native + [False] * numeric, dtype=bool)

@@ -24,15 +24,12 @@ from sklearn.utils import check_random_state
 from sklearn_tabbias._validation import MAX_SEED, as_frame
 from sklearn_tabbias.metrics._classifier import check_classifier
 from sklearn_tabbias.metrics._features import (
-    categorical_columns,
     make_feature_encoder,
+    native_mask,
     to_frame_like,
 )
 
 __all__ = ["DetectionEstimate", "estimate_detection"]
-
-#: Most categories a column may have to be split natively by the classifier.
-MAX_NATIVE_CATEGORIES = 255
 
 
 @dataclass
@@ -159,7 +156,7 @@ def estimate_detection(
     y = np.r_[np.ones(len(real)), np.zeros(n_synth)]
     seed = int(rng.randint(MAX_SEED))
     if classifier is None:
-        classifier = _default_detector(_native_mask(real), seed)
+        classifier = _default_detector(native_mask(real), seed)
     folds = StratifiedKFold(n_splits, shuffle=True, random_state=seed)
     auc = [
         _fold_auc(classifier, X, y, train, test) for train, test in folds.split(X, y)
@@ -170,21 +167,6 @@ def estimate_detection(
         n_synthetic=n_synth,
         classifier=repr(classifier),
     )
-
-
-def _native_mask(real):
-    """Which encoded columns the default classifier splits as categories.
-
-    The native encoding puts the categorical columns first; columns with more
-    categories than the classifier's bins stay ordered codes.
-    """
-    categorical = categorical_columns(real)
-    numeric = len(real.columns) - len(categorical)
-    native = [
-        real[name].nunique(dropna=False) <= MAX_NATIVE_CATEGORIES
-        for name in categorical
-    ]
-    return np.array(native + [False] * numeric, dtype=bool)
 
 
 def _fold_auc(classifier, X, y, train, test):
