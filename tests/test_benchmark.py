@@ -327,3 +327,18 @@ def test_every_model_has_one_builder_and_every_peer_its_package():
 
     assert set(BUILDERS) == set(settings.MODELS)
     assert set(peers.PEERS) == set(settings.PEER_PACKAGES)
+
+
+def test_forest_diffusion_gets_categories_it_cannot_mix_or_drop(adult300):
+    """ForestDiffusion's own dummies mix columns 3 and 13 and lose constant ones."""
+    pytest.importorskip("ForestDiffusion")
+    rows = adult300.head(120).copy()
+    rows["constant"] = "same"  # a category with one level
+    for position in (3, 13):  # education and native-country
+        assert not pd.api.types.is_numeric_dtype(rows.iloc[:, position])
+    params = settings.SETTINGS["quick"].peers["ForestDiffusion"]
+    model = peers.ForestDiffusionPeer(random_state=0, **params).fit(rows)
+    sample = model.sample(80, random_state=1)
+    assert (sample["constant"] == "same").all()
+    for column in rows.select_dtypes(exclude="number"):
+        assert set(sample[column].dropna()) <= set(rows[column].dropna()), column

@@ -165,9 +165,14 @@ class ARFPeer(_Peer):
 class ForestDiffusionPeer(_Peer):
     """ForestFlow (``ForestDiffusion``: Jolicoeur-Martineau et al., AISTATS 2024).
 
-    Categorical columns go in as integer codes (missing values as a category of
-    their own), flagged as binary or categorical; integer columns are flagged
-    as integers. Settings: :data:`FOREST_DIFFUSION_BUDGET` unless given.
+    Categorical columns go in one-hot coded here (every level, missing values a
+    level of their own) as plain numbers, and come back as the argmax of their
+    block: ForestDiffusion's own dummy coding (1.0.x) finds a column's dummies
+    by substring of positional names, so the dummies of columns 3 and 13 mix
+    (Adult's education and native-country), and it drops the one dummy of a
+    column constant in the training rows, which breaks ``generate``. Integer
+    columns are flagged as integers. Settings: :data:`FOREST_DIFFUSION_BUDGET`
+    unless given.
     """
 
     def fit(self, X):
@@ -175,43 +180,47 @@ class ForestDiffusionPeer(_Peer):
         from ForestDiffusion import ForestDiffusionModel
 
         X = self._remember(X)
-        codes, kinds = {}, {"bin_indexes": [], "cat_indexes": [], "int_indexes": []}
-        self.categories_ = {}
-        for i, name in enumerate(X.columns):
+        self.categories_, blocks, int_indexes = {}, [], []
+        for name in X.columns:
             column = X[name]
-            numeric = pd.api.types.is_numeric_dtype(column)
-            if numeric and not pd.api.types.is_bool_dtype(column):
-                codes[name] = column.astype(float)
+            if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(
+                column
+            ):
                 if pd.api.types.is_integer_dtype(column):
-                    kinds["int_indexes"].append(i)
+                    int_indexes.append(sum(block.shape[1] for block in blocks))
+                blocks.append(column.to_numpy(float)[:, None])
                 continue
             values = column.astype(object).where(column.notna(), None)
             categories = pd.Index(pd.unique(values))
             self.categories_[name] = categories
-            codes[name] = pd.Series(categories.get_indexer(values), dtype=float)
-            kind = "bin_indexes" if len(categories) == 2 else "cat_indexes"
-            kinds[kind].append(i)
+            blocks.append(np.eye(len(categories))[categories.get_indexer(values)])
         params = {**FOREST_DIFFUSION_BUDGET, **self.params}
         with seeded_globals(self._seed()):
             self.model_ = ForestDiffusionModel(
-                pd.DataFrame(codes).to_numpy(),
+                np.hstack(blocks),
                 diffusion_type="flow",
                 n_jobs=1,
                 seed=self._seed(),
-                **kinds,
+                int_indexes=int_indexes,
                 **params,
             )
         return self
 
     def sample(self, n_samples, random_state=None):
-        """Integrate the flow from noise and decode the category codes."""
+        """Integrate the flow from noise and decode the one-hot blocks."""
         with seeded_globals(self._seed(random_state)):
             values = self.model_.generate(batch_size=n_samples)
-        sample = pd.DataFrame(values, columns=self.columns_)
-        for name, categories in self.categories_.items():
-            index = sample[name].round().clip(0, len(categories) - 1).astype(int)
-            sample[name] = categories[index.to_numpy()]
-        return self._like_real(sample)
+        out, start = {}, 0
+        for name in self.columns_:
+            categories = self.categories_.get(name)
+            width = 1 if categories is None else len(categories)
+            block = values[:, start : start + width]
+            start += width
+            if categories is None:
+                out[name] = block[:, 0]
+            else:
+                out[name] = categories[block.argmax(axis=1)]
+        return self._like_real(pd.DataFrame(out))
 
 
 class TabularARGNPeer(_Peer):
