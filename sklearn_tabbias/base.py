@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sklearn_tabbias._validation import MAX_SEED, as_frame
-from sklearn_tabbias.metrics.scorers import DivergenceScorer
+from sklearn_tabbias.metrics.scorers import ColumnPredictionScorer
 
 __all__ = ["SynthesizerMixin"]
 
@@ -107,14 +107,17 @@ class SynthesizerMixin:
         return frame
 
     def score(self, X, y=None):
-        """Negative JS divergence (bits) between ``X`` and a fresh sample.
+        """How well a fresh sample predicts each column of ``X`` from the others.
 
-        Uses :class:`~sklearn_tabbias.metrics.DivergenceScorer` with its
-        defaults (cross-fitted over 5 folds of ``X`` against 4 times as many
-        synthetic rows, the paper's MLP discriminator, one-hot encoding, fixed
-        seed), so ``GridSearchCV(scoring=None)`` ranks synthesizers by it.
-        Greater is better; 0 means the discriminator cannot tell the sample
-        from ``X``.
+        Uses :class:`~sklearn_tabbias.metrics.ColumnPredictionScorer` with its
+        defaults (gradient boosting trained on 2,000 synthetic rows predicts
+        every column of ``X`` from the other columns; accuracy for categories,
+        R² on the real column's quantile scale for numbers; the mean over the
+        columns; fixed seed), so ``GridSearchCV(scoring=None)`` ranks
+        synthesizers by it. On 300-row tables cut into 5 folds it ranks
+        candidates the way a 10,000-row test does, where the divergence and
+        detection scores do not (see the user guide); for the JS divergence
+        use :class:`~sklearn_tabbias.metrics.DivergenceScorer`.
 
         Parameters
         ----------
@@ -126,11 +129,12 @@ class SynthesizerMixin:
         Returns
         -------
         score : float
-            Minus the JS divergence, in [-1, 0].
+            At most 1 (every column predicted exactly); about 0 when the
+            sample carries no dependence between columns. Greater is better.
         """
         check_is_fitted(self)
         validate_data(self, X, reset=False, skip_check_array=True)
-        return DivergenceScorer()(self, X)
+        return ColumnPredictionScorer()(self, X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
