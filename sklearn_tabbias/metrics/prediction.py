@@ -7,11 +7,11 @@ are scored by accuracy, numeric ones by R² on the real column's quantile scale
 (1 - MSE / variance after mapping values to their mid-ranks among the real
 values, so heavy tails and outliers cannot dominate). The mean over the
 columns measures how much of the dependence between columns the synthetic rows
-carry: a sample with good marginals but independent
-columns predicts nothing (R² near 0, majority-class accuracy). Each real row
-takes part in every column's score, so a fold of 60 rows gives as many
-predictions as it has cells, which is why this estimate ranks synthesizers on
-small folds where a real-vs-synthetic discriminator sees only noise.
+carry: a sample with good marginals but independent columns predicts nothing
+(R² near 0, majority-class accuracy). Each real row takes part in every
+column's score, so a fold of 60 rows gives as many predictions as it has
+cells, which is why this estimate ranks synthesizers on small folds where a
+real-vs-synthetic discriminator sees only noise.
 """
 
 from dataclasses import dataclass
@@ -215,10 +215,9 @@ def quantile_scale(values):
     cannot dominate a squared error.
     """
     present = values[~np.isnan(values)]
-    levels, inverse = np.unique(present, return_inverse=True)
-    ranks = stats.rankdata(present)  # ties: the mean rank
-    level_ranks = np.bincount(inverse, ranks) / np.bincount(inverse)
-    quantiles = (level_ranks - 0.5) / len(present)
+    levels, counts = np.unique(present, return_counts=True)
+    below = np.cumsum(counts) - counts  # values under each level
+    quantiles = (below + counts / 2) / len(present)  # mid-rank - 1/2, over n
     return lambda x: np.interp(x, levels, quantiles)
 
 
