@@ -284,6 +284,39 @@ def test_cells_to_verify_picks_the_cheapest_per_commit_and_model():
         ("b2", "DRS"),
     ]
     assert cache.cell_name(chosen[0]) == "adult-a-VAE-Low_data-0"
+    records[0]["platform"] = "another CPU"  # written elsewhere: checked apart
+    chosen = cache.cells_to_verify(records)
+    assert [(r["commit"], r.get("platform")) for r in chosen] == [
+        ("a1", "another CPU"),
+        ("a1", None),
+        ("b2", None),
+    ]
+
+
+def test_platform_names_the_cpu_and_the_numeric_libraries():
+    name = cache.platform_name()
+    assert torch.backends.cpu.get_cpu_capability() in name
+    assert f"torch {torch.__version__}" in name and "scikit-learn" in name
+
+
+def test_verify_fails_only_for_drift_on_the_platform_that_wrote_the_cell(
+    monkeypatch, capsys
+):
+    here = cache.platform_name()
+    records = [
+        dict(_record("Low data", 0.1, 0.1), platform=p, max_abs_diff=d)
+        for p, d in [(here, 0.0), ("another CPU", 0.3), (None, 0.2)]
+    ]
+    monkeypatch.setattr(cache, "run", lambda *args, **kwargs: records)
+    monkeypatch.setattr(cache, "verify", lambda chosen, *args, **kwargs: chosen)
+    argv = ["benchmark", "--verify", "--datasets", "adult", "--models", "VAE"]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.count("-> same") == 1 and out.count("-> differs") == 2
+    assert "cannot tell code drift from rounding" in out
+    records[0]["max_abs_diff"] = 0.01
+    assert cli.main(argv) == 1
+    assert "-> DIFFERENT" in capsys.readouterr().out
 
 
 @needs_data
@@ -297,6 +330,7 @@ def test_verify_reruns_cells_and_finds_changed_numbers(tmp_path, monkeypatch):
         data_home=DATA_HOME,
         progress=False,
     )
+    assert {r["platform"] for r in records} == {cache.platform_name()}
     torch_state = torch.get_rng_state()
     results = cache.verify(records, TINY, data_home=DATA_HOME)
     assert [r["max_abs_diff"] for r in results] == [0.0, 0.0, 0.0]

@@ -4,10 +4,12 @@ A *cell* is one fit: a table, a data route, a model, a scenario and a seed. It
 fits the synthesizer on the scenario's real rows, samples, and records the fit
 time and what :func:`~.scoring.score_sample` measures. Each finished cell is
 written to ``OUT/cells/<name>.json``, so an interrupted run resumes where it
-stopped; the record names the commit of the code that made it.
+stopped; the record names the commit of the code that made it and the platform
+it ran on (a seeded fit's numbers depend on both).
 """
 
 import json
+import platform
 import subprocess
 import time
 from pathlib import Path
@@ -25,6 +27,7 @@ __all__ = [
     "cell_path",
     "cells_for",
     "cells_to_verify",
+    "platform_name",
     "run",
     "run_cell",
     "verify",
@@ -67,10 +70,10 @@ def cell_path(out, cell):
     return Path(out) / "cells" / f"{cell_name(cell)}.json"
 
 
-def _work(cell, settings, data_home, out, commit):
+def _work(cell, settings, data_home, out, made_by):
     table = load_table(cell["dataset"], cell["route"], settings, data_home)
     record = run_cell(cell, table, settings)
-    record.update(settings=settings.name, commit=commit)
+    record.update(settings=settings.name, **made_by)
     path = cell_path(out, cell)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1))
@@ -89,6 +92,38 @@ def _commit():
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+def platform_name():
+    """The CPU and the numeric libraries a seeded cell's numbers depend on.
+
+    The same seed gives other numbers on a CPU with other vector instructions
+    (torch and MKL pick their kernels by them, and the sums round differently),
+    so a cell reproduces bit for bit only on the platform that wrote it.
+
+    Returns
+    -------
+    name : str
+        E.g. ``"AMD EPYC (AVX2); torch 2.13.0+cpu, numpy 2.4.6, scikit-learn 1.9.1"``.
+    """
+    import numpy
+    import sklearn
+    import torch
+
+    return (
+        f"{_cpu_model()} ({torch.backends.cpu.get_cpu_capability()}); "
+        f"torch {torch.__version__}, numpy {numpy.__version__}, "
+        f"scikit-learn {sklearn.__version__}"
+    )
+
+
+def _cpu_model():
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        lines = []
+    names = [line.split(":", 1)[1].strip() for line in lines if "model name" in line]
+    return names[0] if names else platform.processor() or platform.machine()
 
 
 def run(
@@ -135,9 +170,9 @@ def run(
     if cached_only:
         cells = [c for c in cells if c not in todo]
         todo = []
-    commit = _commit()
+    made_by = dict(commit=_commit(), platform=platform_name())
     jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-        delayed(_work)(c, settings, data_home, out, commit) for c in todo
+        delayed(_work)(c, settings, data_home, out, made_by) for c in todo
     )
     if progress and todo:
         from tqdm.auto import tqdm
@@ -149,21 +184,25 @@ def run(
 
 
 def cells_to_verify(records):
-    """The cheapest cached cell of each (commit, model): one re-run per code version.
+    """The cheapest cached cell of each (commit, model, platform).
+
+    One re-run per code version and machine: a difference on the platform that
+    wrote a cell is code drift; on another one it may be rounding.
 
     Parameters
     ----------
     records : list of dict
-        Cached cell records.
+        Cached cell records (those without a ``platform`` count as one
+        unrecorded platform).
 
     Returns
     -------
     records : list of dict
-        One record per (commit, model), the one with the shortest fit.
+        One record per (commit, model, platform), the one with the shortest fit.
     """
     cheapest = {}
     for record in records:
-        key = (record["commit"], record["model"])
+        key = (record["commit"], record["model"], record.get("platform"))
         if key not in cheapest or record["fit_seconds"] < cheapest[key]["fit_seconds"]:
             cheapest[key] = record
     return list(cheapest.values())
@@ -179,7 +218,12 @@ def _rerun(record, settings, data_home):
         if old.keys() <= new.keys()
         else float("inf")
     )
-    return dict(cell, commit=record["commit"], max_abs_diff=diff)
+    return dict(
+        cell,
+        commit=record["commit"],
+        platform=record.get("platform"),
+        max_abs_diff=diff,
+    )
 
 
 def verify(records, settings, data_home=None, n_jobs=1):
@@ -204,7 +248,8 @@ def verify(records, settings, data_home=None, n_jobs=1):
     Returns
     -------
     results : list of dict
-        Per record: its cell keys, its commit and ``max_abs_diff``, the largest
+        Per record: its cell keys, its commit, its ``platform`` (None when
+        not recorded) and ``max_abs_diff``, the largest
         absolute difference over its JS, KL, utility and detection values
         (inf when the re-run measured other settings; cells from before the
         detection AUC are compared on the rest).
