@@ -170,7 +170,7 @@ def run(
     if cached_only:
         cells = [c for c in cells if c not in todo]
         todo = []
-    made_by = dict(commit=_commit(), platform=platform_name())
+    made_by = dict(commit=_commit(), platform=platform_name()) if todo else {}
     jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
         delayed(_work)(c, settings, data_home, out, made_by) for c in todo
     )

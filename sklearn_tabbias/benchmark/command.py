@@ -196,16 +196,14 @@ def _verify(records, settings, args):
     )
     drift = False
     for r in results:
-        verdict = "same"
-        if r["max_abs_diff"] > VERIFY_TOLERANCE:
-            verdict = "DIFFERENT" if r["platform"] == here else "differs"
-            drift |= r["platform"] == here
+        differs, mine = r["max_abs_diff"] > VERIFY_TOLERANCE, r["platform"] == here
+        drift |= differs and mine
+        verdict = ("DIFFERENT" if mine else "differs") if differs else "same"
         print(
             f"{cell_name(r)} (commit {r['commit']}): max |diff| "
             f"{r['max_abs_diff']:.3g} -> {verdict}"
         )
-    elsewhere = {r["platform"] for r in results} - {here}
-    if elsewhere:
+    if any(r["platform"] != here for r in results):
         print(
             f"This platform: {here}. Cells written on another or an unrecorded "
             "platform ('differs') cannot tell code drift from rounding: a seeded "
