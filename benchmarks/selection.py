@@ -46,6 +46,7 @@ from sklearn_tabbias.metrics import (
     estimate_divergence,
     utility,
 )
+from sklearn_tabbias.model_selection import within_one_standard_error
 
 #: The candidates: parameters of BiasedVAESynthesizer (random_state=0).
 CANDIDATES = [
@@ -70,6 +71,8 @@ SCORERS = {
 #: the cross-fitted JS before clipping. All ranked Adult's candidates no better
 #: than chance (see the user guide), so the later searches leave them out.
 RETIRED = ("js_crossfit_logistic", "js_paper", "js_crossfit_raw")
+#: Folds of every search (``KFold(N_SPLITS, shuffle=True, random_state=k)``).
+N_SPLITS = 5
 #: Synthetic rows the utility scorer trains on (they are free).
 UTILITY_SAMPLES = 2000
 
@@ -172,7 +175,7 @@ def search(table, shuffle, n_jobs, base):
             grid,
             scoring=scoring,
             refit=False,
-            cv=KFold(5, shuffle=True, random_state=shuffle),
+            cv=KFold(N_SPLITS, shuffle=True, random_state=shuffle),
             n_jobs=n_jobs,
         ).fit(table.small)
     results = cv.cv_results_
@@ -223,23 +226,30 @@ def _by_candidate(records, kind):
 
 
 def _agreement(name, searches, js, se):
-    """Print one scorer's rank agreement, choice quality and stability."""
-    best = int(np.argmin(js))
-    rhos, choices = [], []
+    """Print one scorer's rank agreement, choice quality and stability.
+
+    Two choices per search: ``GridSearchCV``'s argmax, and
+    :class:`~sklearn_tabbias.model_selection.OneStandardErrorRule` (the
+    cheapest candidate by fit time within one fold standard error of the best).
+    """
+    rhos, argmax, rule = [], [], []
     for r in searches:
         scores = np.asarray(r[name])
         constant = np.ptp(scores) == 0
         rhos.append(np.nan if constant else stats.spearmanr(-js, scores).statistic)
-        choices.append(int(np.argmax(scores)))
-    modal, count = Counter(choices).most_common(1)[0]
-    near = [js[c] - js[best] <= se[best] for c in choices]
+        argmax.append(int(np.argmax(scores)))
+        # the records keep np.std over the folds (ddof=0): s.e. = std / sqrt(K - 1)
+        fold_se = np.asarray(r[name + "_std"]) / np.sqrt(N_SPLITS - 1)
+        rule.append(within_one_standard_error(scores, fold_se, r["mean_fit_time"]))
     rho = np.nan if np.isnan(rhos).all() else np.nanmean(rhos)  # nan: ties only
-    print(
-        f"  {name:>22}: Spearman {rho:.2f} "
-        f"over {len(rhos)} shuffles; choice within 1 s.e. of the best in "
-        f"{sum(near)}/{len(choices)}; same choice {count}/{len(choices)} "
-        f"(candidate {modal})"
-    )
+    print(f"  {name:>22}: Spearman {rho:.2f} over {len(rhos)} shuffles")
+    for label, choices in (("argmax", argmax), ("1-s.e. rule", rule)):
+        modal, count = Counter(choices).most_common(1)[0]
+        near = sum(js[c] - js.min() <= se[np.argmin(js)] for c in choices)
+        print(
+            f"  {label:>22}: choice within 1 s.e. of the best in {near}/"
+            f"{len(choices)}; same choice {count}/{len(choices)} (candidate {modal})"
+        )
 
 
 def _cost(searches):

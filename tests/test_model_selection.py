@@ -11,6 +11,7 @@ from joblib import parallel_config
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GridSearchCV, cross_val_score, cross_validate
 from sklearn.preprocessing import Normalizer, QuantileTransformer
+from sklearn.tree import DecisionTreeRegressor
 
 from sklearn_tabbias import (
     BiasedVAESynthesizer,
@@ -20,6 +21,10 @@ from sklearn_tabbias import (
     UtilityScorer,
 )
 from sklearn_tabbias.metrics import SmallSampleWarning
+from sklearn_tabbias.model_selection import (
+    OneStandardErrorRule,
+    within_one_standard_error,
+)
 from sklearn_tabbias.pipeline import Pipeline, make_pipeline
 
 BIASES = ["none", "pretrain", "avg", "maml", "drs"]
@@ -152,3 +157,39 @@ def test_divergence_scorer_repeats_in_parallel_give_the_same_score(
     for params in ({"method": "paper", "n_repeats": 2}, {"n_splits": 3}):
         serial = DivergenceScorer(**params)(synth, adult300)
         assert DivergenceScorer(**params, n_jobs=2)(synth, adult300) == serial
+
+
+def test_one_standard_error_rule_refits_the_cheapest_near_best_candidate():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(200, 3))
+    y = X[:, 0] + rng.normal(0, 0.5, 200)
+    rule = OneStandardErrorRule(scoring="r2", cost="param_max_depth")
+    search = GridSearchCV(
+        DecisionTreeRegressor(random_state=0),
+        {"max_depth": [2, 3, 4, 5]},
+        scoring={"r2": "r2", "mse": "neg_mean_squared_error"},
+        refit=rule,
+        cv=5,
+    ).fit(X, y)
+    means, ses = rule.mean_and_standard_error(search.cv_results_)
+    np.testing.assert_allclose(means, search.cv_results_["mean_test_r2"])
+    best = np.argmax(means)  # depth 3 wins the argmax by less than its s.e.
+    assert best == 1 and means[0] >= means[best] - ses[best]
+    assert search.best_params_ == {"max_depth": 2}
+    assert hasattr(search.best_estimator_, "tree_")
+
+
+def test_within_one_standard_error_keeps_the_best_when_nothing_is_near():
+    assert within_one_standard_error([0.9, 0.5, 0.4], [0.01, 0.2, 0.2], [9, 1, 0]) == 0
+    assert within_one_standard_error([0.9, 0.89, np.nan], [0.02, 0, 0], [5, 1, 0]) == 1
+    with pytest.raises(ValueError, match="of one length"):
+        within_one_standard_error([0.9, 0.8], [0.1], [1, 2])
+
+
+def test_one_standard_error_rule_names_a_missing_score_or_cost():
+    results = {"split0_test_score": [1.0], "mean_test_score": [1.0], "x": [0]}
+    with pytest.raises(ValueError, match=r"'js'.*the scores are \['score'\]"):
+        OneStandardErrorRule(scoring="js")(results)
+    with pytest.raises(ValueError, match="cost='nope'.*mean_fit_time"):
+        OneStandardErrorRule(cost="nope")(results)
+    assert OneStandardErrorRule(cost="x")(results) == 0
