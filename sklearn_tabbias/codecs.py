@@ -92,6 +92,11 @@ class ColumnCodec:
         """Encoded rows, shape (n, width), of a Series (temporal: as numbers)."""
         raise NotImplementedError
 
+    def known(self, values):
+        """Whether :meth:`encode` takes each value (NaN: if fit had NaN)."""
+        missing = pd.to_numeric(values, errors="coerce").isna().to_numpy()
+        return ~missing | self.has_nan
+
     def decode(self, part):
         """Values (float or object ndarray) of encoded rows, shape (n, width)."""
         raise NotImplementedError
@@ -148,6 +153,13 @@ class _ValuesCodec(ColumnCodec):
             codes[i] = code
         return codes
 
+    def known(self, values):
+        """Whether each value was seen in fit (NaN: whether fit had NaN)."""
+        seen = {_key(v) for v in self.values}
+        missing = values.isna().to_numpy()
+        listed = np.array([_key(v) in seen for v in values.to_numpy(dtype=object)])
+        return np.where(missing, self.has_nan, listed.astype(bool))
+
     def take(self, codes):
         """Values at ``codes``, NaN where a code points past the observed values."""
         out = np.empty(len(codes), dtype=object)
@@ -179,6 +191,10 @@ class ConstantCodec(_ValuesCodec):
     def encode(self, values):
         """An empty slice."""
         return np.zeros((len(values), 0), dtype=np.float32)
+
+    def known(self, values):
+        """Every value: the column decodes to its constant whatever it held."""
+        return np.ones(len(values), dtype=bool)
 
     def decode(self, part):
         """The value (or NaN for an all-NaN column) in every row."""
@@ -306,6 +322,8 @@ class ContinuousCodec(ColumnCodec):
         """The state one-hot (if any), then the scaled value (0 at a state)."""
         values = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
         missing = np.isnan(values)
+        if missing.any() and not self.has_nan:
+            raise ValueError(f"Column {self.name!r} has NaN, which it had not in fit.")
         spike_of = np.full(len(values), -1)
         for i, spike in enumerate(self.spikes):
             spike_of[values == spike] = i
@@ -315,10 +333,6 @@ class ContinuousCodec(ColumnCodec):
             state = np.where(spike_of >= 0, offset + spike_of, 0)
             if self.has_nan:
                 state[missing] = self.states - 1
-            elif missing.any():
-                raise ValueError(
-                    f"Column {self.name!r} has NaN, which it had not in fit."
-                )
             parts.append(_one_hot(state, self.states))
         if self.scaler is not None:
             regular = ~missing & (spike_of < 0)

@@ -286,6 +286,37 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 Z[:, part] = codec.encode(as_numbers(frame.iloc[:, index]))
         return Z
 
+    def known_rows(self, X):
+        """Which rows :meth:`transform` can encode.
+
+        A row is known when every category it holds was seen in ``fit`` and it
+        has NaN only in columns that had NaN in ``fit`` (numbers outside the
+        fitted range are known: they are scaled like the others).
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            A table with the columns seen in ``fit``.
+
+        Returns
+        -------
+        known : ndarray of shape (n_samples,), dtype bool
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from sklearn_tabbias import TabularEncoder
+        >>> encoder = TabularEncoder().fit(pd.DataFrame({"c": list("abab")}))
+        >>> encoder.known_rows(pd.DataFrame({"c": ["a", "z", None]}))
+        array([ True, False, False])
+        """
+        check_is_fitted(self)
+        frame = self._check_same_columns(as_frame(X))
+        known = np.ones(len(frame), dtype=bool)
+        for index, codec in enumerate(self.columns_):
+            known &= codec.known(as_numbers(frame.iloc[:, index]))
+        return known
+
     def _check_same_columns(self, frame):
         if frame.shape[1] != self.n_features_in_:
             raise ValueError(

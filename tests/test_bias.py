@@ -1,14 +1,19 @@
 """Each bias method does what the paper says, checked on its mechanism."""
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from conftest import TINY
+from sklearn.base import clone
+from sklearn.mixture import GaussianMixture
+from sklearn.model_selection import GridSearchCV
 
 from sklearn_tabbias import BiasedVAESynthesizer, TabularEncoder
-from sklearn_tabbias.bias import MAMLBias, RealRows
+from sklearn_tabbias.bias import MAMLBias, PretrainBias, RealRows
 from sklearn_tabbias.bias._base import pool_samples
 from sklearn_tabbias.synthesizers._settings import VAESettings
 from sklearn_tabbias.synthesizers._vae_runner import VAERunner
@@ -48,6 +53,7 @@ def spy(monkeypatch):
                 n_members=n_members,
                 init_state=init_state,
                 runs=runs,
+                runs_input=(train, val),
             )
         )
         return runs
@@ -273,3 +279,89 @@ def test_the_vae_runner_implements_the_runner_protocols(setting):
 
     runner, _ = setting
     assert isinstance(runner, Runner) and isinstance(runner, FunctionalRunner)
+
+
+#: TINY without the short forms of the bias parameters (set on the objects).
+PLAIN = {k: v for k, v in TINY.items() if not k.startswith(("pretrain_", "maml_"))}
+
+
+@pytest.fixture(scope="module")
+def related(adult_full, adult300):
+    """1,000 other Adult rows: a related table with the same columns."""
+    return adult_full.drop(adult300.index).sample(1000, random_state=1)
+
+
+def test_pretrain_source_table_rows_are_the_pretraining_rows(adult300, related, spy):
+    bias = PretrainBias(source=related, n_samples=5000)
+    with pytest.warns(UserWarning, match=r"PretrainBias: \d+ of 1000 rows hold"):
+        synth = BiasedVAESynthesizer(bias=bias, random_state=0, **PLAIN).fit(adult300)
+    known = synth.encoder_.known_rows(related)
+    assert 0 < (~known).sum() < 100  # native-country values the 300 rows lack
+    phase = [c for c in spy if c["phase"] == "pretrain"]
+    assert len(phase) == 1 and phase[0]["n_rows"] == known.sum()
+    record = [r for r in synth.history_ if r.phase == "pretrain"][0]
+    assert record.n_train + record.n_val == known.sum()
+    expected = torch.as_tensor(synth.encoder_.transform(related[known]))
+    rows = torch.cat([phase[0]["runs_input"][0], phase[0]["runs_input"][1]])
+    assert sorted(map(tuple, rows.tolist())) == sorted(map(tuple, expected.tolist()))
+    assert [c["phase"] for c in spy] == ["seed", "pretrain", "finetune"]
+    assert phase[0]["init_state"] is None
+
+
+def test_pretrain_source_table_is_subsampled_to_n_samples(adult300, related, spy):
+    bias = PretrainBias(source=related.dropna(), n_samples=200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        BiasedVAESynthesizer(bias=bias, random_state=0, **PLAIN).fit(adult300)
+    (phase,) = [c for c in spy if c["phase"] == "pretrain"]
+    assert 150 < phase["n_rows"] <= 200
+
+
+def test_pretrain_source_sampler_with_array_samples(spy):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(120, 3)), columns=["a", "b", "c"])
+    mixture = GaussianMixture(2, random_state=0).fit(X)  # sample -> (array, labels)
+    bias = PretrainBias(source=mixture, n_samples=400)
+    synth = BiasedVAESynthesizer(bias=bias, random_state=0, **PLAIN).fit(X)
+    (phase,) = [c for c in spy if c["phase"] == "pretrain"]
+    assert phase["n_rows"] == 400
+    assert list(synth.sample(5).columns) == ["a", "b", "c"]
+
+
+def test_pretrain_source_survives_clone_and_grid_search(adult300, related):
+    source = related.dropna()
+    bias = PretrainBias(source=source, n_samples=300)
+    assert clone(bias).source is source
+    assert (
+        repr(bias)
+        == f"PretrainBias(n_samples=300, source=<DataFrame of shape {source.shape}>)"
+    )
+    search = GridSearchCV(
+        BiasedVAESynthesizer(random_state=0, **{**PLAIN, "n_seeds": 1}),
+        {"bias": ["none", bias]},
+        cv=2,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        search.fit(adult300.iloc[:120])
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+def test_pretrain_source_of_unknown_rows_only_is_an_error(adult300):
+    alien = adult300.iloc[:20].assign(workclass="Astronaut")
+    synth = BiasedVAESynthesizer(bias=PretrainBias(source=alien), **PLAIN)
+    with pytest.raises(ValueError, match="None of the 20 rows given to PretrainBias"):
+        synth.fit(adult300)
+
+
+def test_pretrain_source_works_for_the_ctgan(adult300, related):
+    from sklearn_tabbias import BiasedCTGAN
+
+    bias = PretrainBias(source=related.dropna(), n_samples=300)
+    small = dict(epochs=2, n_seeds=1, embedding_dim=8, generator_dim=(16,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        synth = BiasedCTGAN(bias=bias, discriminator_dim=(16,), random_state=0, **small)
+        synth.fit(adult300)
+    phases = [r.phase for r in synth.history_]
+    assert "pretrain" in phases and len(synth.sample(10)) == 10

@@ -1,5 +1,6 @@
 """The interface every bias method implements, and what it may ask of a runner."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -8,10 +9,16 @@ from sklearn.base import BaseEstimator
 
 @dataclass
 class RealRows:
-    """The real rows of a fit, encoded: the training and validation split."""
+    """The real rows of a fit, encoded: the training and validation split.
+
+    ``encode(X)`` encodes other rows with the fit's columns the way the real
+    rows were (rows of a related table, a source's samples); rows holding a
+    category or a NaN the real rows have not are left out with a warning.
+    """
 
     train: object
     val: object
+    encode: Callable | None = None
 
 
 @runtime_checkable

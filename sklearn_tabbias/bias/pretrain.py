@@ -1,20 +1,38 @@
-"""Pre-training on samples of the best seed run (paper §2.1.1)."""
+"""Pre-training on samples of the best seed run (paper §2.1.1) or on a source."""
 
 from numbers import Integral
 
-from sklearn.utils._param_validation import Interval
+import numpy as np
+from sklearn.base import clone
+from sklearn.utils._param_validation import HasMethods, Interval
 
 from sklearn_tabbias.bias._base import BiasMethod
 
 
 class PretrainBias(BiasMethod):
-    """θ0 = best of S runs trained on ``n_samples`` rows drawn from the best seed run.
+    """θ0 = best of S runs pre-trained on other rows than the real ones.
+
+    Without a ``source`` (the paper's method) the rows are ``n_samples``
+    samples of the best seed run. With one, they come from outside the real
+    rows: a related table with the same columns (another period, region or
+    population), or the samples of any fitted generator. The S runs are then
+    fine-tuned on the real rows as usual.
 
     Parameters
     ----------
     n_samples : int, default=10000
-        Synthetic rows drawn from the best seed run (split for validation like
-        the real rows).
+        Rows to pre-train on (split for validation like the real rows): drawn
+        from the best seed run or from a generator ``source``; a table
+        ``source`` with more rows is subsampled to this many.
+    source : DataFrame, array-like or object with ``sample(n)``, default=None
+        Where the pre-training rows come from. None: the best seed run. A
+        table: its rows, with the columns of the real rows. An object with a
+        ``sample(n)`` method (a fitted :class:`~sklearn_tabbias.BiasedCTGAN`,
+        an SDV synthesizer, a fitted ``GaussianMixture``): ``n_samples`` of its
+        rows (the first element when ``sample`` returns a tuple). Rows holding
+        a category or a NaN the real rows do not are left out with a warning.
+        ``clone`` keeps the same source object (it is data, not a sub-model to
+        refit), so a fitted generator stays fitted inside ``GridSearchCV``.
 
     Examples
     --------
@@ -25,14 +43,57 @@ class PretrainBias(BiasMethod):
 
     uses_all_seed_runs = False
 
-    _parameter_constraints = {"n_samples": [Interval(Integral, 2, None, closed="left")]}
+    _parameter_constraints = {
+        "n_samples": [Interval(Integral, 2, None, closed="left")],
+        "source": [None, "array-like", HasMethods(["sample"])],
+    }
 
-    def __init__(self, n_samples=10000):
+    def __init__(self, n_samples=10000, source=None):
         self.n_samples = n_samples
+        self.source = source
 
     def initial_state(self, runner, seed_runs, real):
-        """Sample from the best seed run, train S runs on it, keep the best."""
-        rows = runner.sample_from(seed_runs.best_state, real.train, self.n_samples)
+        """Pre-train S runs on the source's rows and keep the best."""
+        if self.source is None:
+            rows = runner.sample_from(seed_runs.best_state, real.train, self.n_samples)
+        else:
+            rows = real.encode(self._source_rows(runner.rng))
         train, val = runner.split(rows)
         runs = runner.train(train, val, seed_runs.n_runs, phase="pretrain")
         return runs.best_state
+
+    def _source_rows(self, rng):
+        """The source's rows: a table (subsampled) or a generator's sample."""
+        if not _is_table(self.source):
+            rows = self.source.sample(self.n_samples)
+            return rows[0] if isinstance(rows, tuple) else rows
+        table = self.source if hasattr(self.source, "iloc") else np.asarray(self.source)
+        if len(table) <= self.n_samples:
+            return table
+        keep = np.sort(rng.choice(len(table), self.n_samples, replace=False))
+        return table.iloc[keep] if hasattr(table, "iloc") else table[keep]
+
+    def __sklearn_clone__(self):
+        """A clone that keeps the same ``source`` (data, not a model to refit)."""
+        params = self.get_params(deep=False)
+        source = params.pop("source")
+        params = {k: clone(v, safe=False) for k, v in params.items()}
+        return type(self)(source=source, **params)
+
+    def __repr__(self, N_CHAR_MAX=700):
+        if not _is_table(self.source):
+            return super().__repr__(N_CHAR_MAX)
+        shape = np.shape(self.source)
+        return (
+            f"PretrainBias(n_samples={self.n_samples}, "
+            f"source=<{type(self.source).__name__} of shape {shape}>)"
+        )
+
+
+def _is_table(source):
+    """Whether ``source`` is rows (a DataFrame, an array) rather than a sampler."""
+    return source is not None and (
+        hasattr(source, "shape")
+        or hasattr(source, "__array__")
+        or isinstance(source, list | tuple)
+    )

@@ -6,7 +6,12 @@ what samples (:meth:`_finish`); the bias methods see only the runner
 (:class:`~sklearn_tabbias.bias.Runner`).
 """
 
-from sklearn_tabbias._validation import MAX_SEED
+import warnings
+from functools import partial
+
+import pandas as pd
+
+from sklearn_tabbias._validation import MAX_SEED, as_frame
 from sklearn_tabbias.bias import make_bias
 from sklearn_tabbias.encoding import TabularEncoder
 from sklearn_tabbias.synthesizers._common import check_device, check_varying
@@ -46,6 +51,7 @@ class BiasedFitMixin:
         ).fit(frame)
         check_varying(encoder)
         runner, real = self._start(frame, encoder, device, rng)
+        real.encode = partial(self._encode_known, runner, encoder)
         ranks, uses_all = runner.ranks_runs, self.bias_.uses_all_seed_runs
         n_seed_runs = self.n_seeds if ranks or uses_all else 1
         seed_runs = runner.train(real.train, real.val, n_seed_runs, phase="seed")
@@ -62,6 +68,34 @@ class BiasedFitMixin:
         self._finish(runner, seed_runs, final, real)
         self.history_ = runner.records
         self._runner = runner
+
+    def _encode_known(self, runner, encoder, X):
+        """``X`` encoded like the real rows, its unknown rows left out."""
+        frame = as_frame(X)
+        names = getattr(encoder, "feature_names_in_", None)
+        if not isinstance(X, pd.DataFrame) and names is not None:
+            if frame.shape[1] == len(names):  # a sampler's array: the fit's order
+                frame = frame.set_axis(list(names), axis=1)
+        known = encoder.known_rows(frame)
+        if not known.any():
+            raise ValueError(
+                f"None of the {len(frame)} rows given to {type(self.bias_).__name__} "
+                "can be encoded: each holds a category or a NaN that the real rows "
+                "do not (see TabularEncoder.known_rows)."
+            )
+        if not known.all():
+            warnings.warn(
+                f"{type(self.bias_).__name__}: {(~known).sum()} of {len(frame)} rows "
+                "hold a category or a NaN that the real rows do not; they are left "
+                "out.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return self._encode(runner, encoder, frame[known])
+
+    def _encode(self, runner, encoder, frame):
+        """Rows of ``frame`` in the runner's encoding."""
+        raise NotImplementedError
 
     def _check_rows(self, frame):
         """Raise when ``frame`` has too few rows for this synthesizer."""

@@ -257,6 +257,9 @@ default="pretrain"
         runner = CTGANRunner(prepared, discrete, settings, rng)
         return runner, RealRows(runner.real, None)
 
+    def _encode(self, runner, encoder, frame):
+        return runner.encode(_prepare(frame, encoder)[0])
+
     def _finish(self, runner, seed_runs, final, real):
         self.generator_, self.discriminator_ = runner.load_pair(final.best_state)
 

@@ -234,6 +234,9 @@ maml_first_order : default=None
         runner = VAERunner(encoder.blocks_, settings, rng)
         return runner, RealRows(*runner.split(encoder.transform(frame)))
 
+    def _encode(self, runner, encoder, frame):
+        return runner.to_tensor(encoder.transform(frame))
+
     def _finish(self, runner, seed_runs, final, real):
         self.seed_val_losses_ = seed_runs.val_losses
         self.best_seed_ = seed_runs.best
