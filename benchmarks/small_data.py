@@ -61,6 +61,18 @@ def run_one(dataset, n_rows, seed, model, params):
     started = time.perf_counter()
     synthesizer = make_model(model, params, seed).fit(train)
     seconds = time.perf_counter() - started
+    record = dict(dataset=dataset, n=n_rows, seed=seed, model=model, params=params)
+    record.update(score_fit(synthesizer, train, test, target, task, seed))
+    record["seconds"] = seconds
+    history = getattr(synthesizer, "history_", None)
+    if history and history[-1].best_epoch is not None:  # the VAE's records
+        record["best_epochs"] = [int(e) for e in history[-1].best_epoch]
+    return record
+
+
+def score_fit(synthesizer, train, test, target, task, seed):
+    """Utility (accuracy or R², beside the N real rows') and detection AUC of
+    ``N_SYNTH`` rows of a fitted synthesizer, on the held-out ``test`` rows."""
     sample = synthesizer.sample(N_SYNTH, random_state=seed)
     scores = utility(sample, test, target, real_train=train, task=task)
     synthetic, real = scores.synthetic, scores.real
@@ -68,21 +80,7 @@ def run_one(dataset, n_rows, seed, model, params):
         variance = test[target].var(ddof=0)
         synthetic, real = 1 - synthetic / variance, 1 - real / variance
     detection = estimate_detection(test, sample, random_state=seed)
-    record = dict(
-        dataset=dataset,
-        n=n_rows,
-        seed=seed,
-        model=model,
-        params=params,
-        utility=synthetic,
-        utility_real=real,
-        detection=detection.mean,
-        seconds=seconds,
-    )
-    history = getattr(synthesizer, "history_", None)
-    if history and history[-1].best_epoch is not None:  # the VAE's records
-        record["best_epochs"] = [int(e) for e in history[-1].best_epoch]
-    return record
+    return dict(utility=synthetic, utility_real=real, detection=detection.mean)
 
 
 def parse_set(items):

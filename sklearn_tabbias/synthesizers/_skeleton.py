@@ -89,7 +89,7 @@ class BiasedFitMixin:
                 "hold a category or a NaN that the real rows do not; they are left "
                 "out.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=2,
             )
         return self._encode(runner, encoder, frame[known])
 
