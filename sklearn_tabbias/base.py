@@ -2,13 +2,18 @@
 
 import logging
 from contextlib import contextmanager
+from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from sklearn.base import _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
 
 from sklearn_tabbias._validation import MAX_SEED, as_frame
 from sklearn_tabbias.metrics.scorers import ColumnPredictionScorer
@@ -45,8 +50,11 @@ class SynthesizerMixin:
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
             The real rows: numbers, strings, categories, bools; NaN for missing.
-        y : None
-            Ignored; a target column belongs in ``X``.
+        y : array-like of shape (n_samples,), default=None
+            A target, modelled as one more column of the table (named after a
+            Series' name, else ``"y"``, or ``n_features`` for an array ``X``);
+            ``sample(n, return_y=True)`` returns it beside the features. A
+            target column inside ``X`` works as well.
 
         Returns
         -------
@@ -63,13 +71,16 @@ class SynthesizerMixin:
         self._output_dtype = (
             None if isinstance(X, pd.DataFrame) else np.asarray(X).dtype
         )
+        self._target = None if y is None else _Target.of(y, frame)
+        if self._target is not None:
+            frame = self._target.joined(frame, y)
         rng = check_random_state(self.random_state)
         with _verbose_logging(getattr(self, "verbose", 0)):
             self._fit(frame, rng)
         self._sampling_rng = np.random.default_rng(rng.randint(MAX_SEED))
         return self
 
-    def sample(self, n_samples, random_state=None):
+    def sample(self, n_samples, random_state=None, return_y=False):
         """Draw synthetic rows.
 
         Parameters
@@ -78,11 +89,16 @@ class SynthesizerMixin:
             Number of rows, at least 1.
         random_state : int, RandomState instance or None, default=None
             Seed of this draw. None continues the synthesizer's own stream.
+        return_y : bool, default=False
+            Also return the synthetic target (``fit`` must have had a ``y``).
 
         Returns
         -------
         X_synthetic : DataFrame or ndarray of shape (n_samples, n_features_in_)
             Same container, columns and dtypes as the table passed to ``fit``.
+        y_synthetic : Series or ndarray of shape (n_samples,)
+            Only with ``return_y``: the target of each row, in ``y``'s
+            container and dtype.
         """
         check_is_fitted(self)
         if not isinstance(n_samples, Integral) or isinstance(n_samples, bool):
@@ -91,6 +107,11 @@ class SynthesizerMixin:
             )
         if n_samples < 1:
             raise ValueError(f"n_samples must be at least 1, got {n_samples}.")
+        if return_y and getattr(self, "_target", None) is None:
+            raise ValueError(
+                "sample(return_y=True) needs a synthesizer fitted with fit(X, y); "
+                "this one was fitted without y."
+            )
         if random_state is None:
             rng = self._sampling_rng
         else:
@@ -102,9 +123,13 @@ class SynthesizerMixin:
             for start in range(0, n_samples, SAMPLE_CHUNK)
         ]  # decoded a chunk at a time: memory beyond the output stays bounded
         frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+        target = getattr(self, "_target", None)
+        y = None
+        if target is not None:
+            frame, y = target.split(frame)
         if self._output_dtype is not None:
-            return frame.to_numpy(dtype=self._output_dtype)
-        return frame
+            frame = frame.to_numpy(dtype=self._output_dtype)
+        return (frame, y) if return_y else frame
 
     def score(self, X, y=None):
         """How well a fresh sample predicts each column of ``X`` from the others.
@@ -141,6 +166,51 @@ class SynthesizerMixin:
         tags.input_tags.allow_nan = True
         tags.input_tags.categorical = True
         return tags
+
+
+@dataclass
+class _Target:
+    """Where ``fit``'s ``y`` lives in the modelled table, and how it came."""
+
+    name: object
+    is_series: bool
+    dtype: object
+
+    @classmethod
+    def of(cls, y, frame):
+        """Check ``y`` against the table ``frame`` and name its column."""
+        values = np.asarray(y)
+        if values.ndim != 1:
+            raise ValueError(
+                f"y must be 1-d (one target per row), got shape {values.shape}; "
+                "put several targets in X as columns."
+            )
+        check_consistent_length(frame, values)
+        is_series = isinstance(y, pd.Series)
+        if all(isinstance(c, Integral) for c in frame.columns):
+            name = len(frame.columns)  # an array's columns are 0 .. n-1
+        else:
+            name = y.name if is_series and y.name is not None else "y"
+        if name in frame.columns:
+            raise ValueError(
+                f"y is named {name!r}, but X already has a column {name!r}; rename "
+                "one of them, or pass the target inside X only."
+            )
+        return cls(name, is_series, values.dtype)
+
+    def joined(self, frame, y):
+        """A copy of the table with ``y`` as its last column."""
+        joined = frame.copy()
+        joined[self.name] = y.to_numpy() if self.is_series else np.asarray(y)
+        return joined
+
+    def split(self, frame):
+        """Features and target of a sampled table."""
+        y = frame[self.name]
+        X = frame.drop(columns=[self.name])
+        if not self.is_series:
+            y = y.to_numpy(dtype=self.dtype if self.dtype != object else None)
+        return X, y
 
 
 @contextmanager
