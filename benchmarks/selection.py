@@ -211,7 +211,8 @@ def summarise(path):
             print(f"  reference utility {np.round(u, 3)}; Spearman with -JS {rho:.2f}")
         searches = [r for r in mine if r["kind"] == "search"]
         for name in (*RETIRED, *SCORERS, "utility"):
-            having = [r for r in searches if name in r]
+            # one search per shuffle: the latest that has this scorer
+            having = list({r["shuffle"]: r for r in searches if name in r}.values())
             if having:
                 _agreement(name, having, js, se)
         _cost([r for r in searches if "score_seconds" in r])
