@@ -70,3 +70,18 @@ def test_a_class_the_model_never_draws_is_a_clear_error(imbalanced):
     )
     with pytest.raises(ValueError, match=r"rows of class 2 in \d+ draws"):
         sampler.fit_resample(X, y)
+
+
+def _sampler_checks():
+    from imblearn.utils.estimator_checks import _yield_sampler_checks
+
+    sampler = SyntheticOversampler(BiasedVAESynthesizer(**FAST), random_state=0)
+    return [(sampler, check) for check in _yield_sampler_checks(sampler)]
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize(
+    "sampler, check", _sampler_checks(), ids=lambda x: getattr(x, "__name__", "")
+)
+def test_imbalanced_learn_sampler_checks(sampler, check):
+    check(type(sampler).__name__, sampler)
