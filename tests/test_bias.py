@@ -304,7 +304,9 @@ def test_pretrain_source_table_rows_are_the_pretraining_rows(adult300, related, 
     expected = torch.as_tensor(synth.encoder_.transform(related[known]))
     rows = torch.cat([phase[0]["runs_input"][0], phase[0]["runs_input"][1]])
     assert sorted(map(tuple, rows.tolist())) == sorted(map(tuple, expected.tolist()))
-    assert [c["phase"] for c in spy] == ["seed", "pretrain", "finetune"]
+    assert [c["phase"] for c in spy] == ["pretrain", "finetune"]  # no seed runs
+    assert synth.seed_val_losses_ is None and synth.best_seed_ is None
+    assert phase[0]["n_members"] == PLAIN["n_seeds"]
     assert phase[0]["init_state"] is None
 
 

@@ -14,11 +14,14 @@ class RealRows:
     ``encode(X)`` encodes other rows with the fit's columns the way the real
     rows were (rows of a related table, a source's samples); rows holding a
     category or a NaN the real rows have not are left out with a warning.
+    ``n_runs`` is how many runs a phase whose best run is kept trains: the
+    synthesizer's ``n_seeds``, or 1 where the runner cannot rank runs.
     """
 
     train: object
     val: object
     encode: Callable | None = None
+    n_runs: int = 1
 
 
 @runtime_checkable
@@ -109,6 +112,9 @@ class BiasMethod(BaseEstimator):
     #: Whether θ0 is built from every seed run (False: from the best one only,
     #: so a runner that cannot rank runs trains a single seed run).
     uses_all_seed_runs = True
+    #: Whether θ0 is built from the seed runs at all (False: the seed phase is
+    #: skipped and :meth:`initial_state` gets ``seed_runs=None``).
+    uses_seed_runs = True
 
     def initial_state(self, runner, seed_runs, real):
         """Build θ0.
@@ -117,8 +123,9 @@ class BiasMethod(BaseEstimator):
         ----------
         runner : Runner
             Trains and samples the model.
-        seed_runs : Runs
-            The S seed runs trained on the real rows.
+        seed_runs : Runs or None
+            The S seed runs trained on the real rows (None when
+            ``uses_seed_runs`` is False).
         real : RealRows
             The encoded real rows.
 

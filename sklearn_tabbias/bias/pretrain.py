@@ -43,6 +43,11 @@ class PretrainBias(BiasMethod):
 
     uses_all_seed_runs = False
 
+    @property
+    def uses_seed_runs(self):
+        """Only the paper's method (no ``source``) samples a seed run."""
+        return self.source is None
+
     _parameter_constraints = {
         "n_samples": [Interval(Integral, 2, None, closed="left")],
         "source": [None, "array-like", HasMethods(["sample"])],
@@ -59,7 +64,7 @@ class PretrainBias(BiasMethod):
         else:
             rows = real.encode(self._source_rows(runner.rng))
         train, val = runner.split(rows)
-        runs = runner.train(train, val, seed_runs.n_runs, phase="pretrain")
+        runs = runner.train(train, val, real.n_runs, phase="pretrain")
         return runs.best_state
 
     def _source_rows(self, rng):

@@ -53,15 +53,18 @@ class BiasedFitMixin:
         runner, real = self._start(frame, encoder, device, rng)
         real.encode = partial(self._encode_known, runner, encoder)
         ranks, uses_all = runner.ranks_runs, self.bias_.uses_all_seed_runs
-        n_seed_runs = self.n_seeds if ranks or uses_all else 1
-        seed_runs = runner.train(real.train, real.val, n_seed_runs, phase="seed")
+        real.n_runs = self.n_seeds if ranks else 1
+        seed_runs = None
+        if self.bias_.uses_seed_runs:
+            n_seed_runs = self.n_seeds if ranks or uses_all else 1
+            seed_runs = runner.train(real.train, real.val, n_seed_runs, phase="seed")
         self.init_state_ = self.bias_.initial_state(runner, seed_runs, real)
         final = seed_runs
         if self.init_state_ is not None:
             final = runner.train(
                 real.train,
                 real.val,
-                self.n_seeds if ranks else 1,
+                real.n_runs,
                 init_state=self.init_state_,
                 phase="finetune",
             )

@@ -110,10 +110,11 @@ maml_first_order : default=None
         The bias method used.
     init_state_ : dict of Tensor or None
         θ0 (one-member state), None for ``bias="none"``.
-    seed_val_losses_ : ndarray of shape (n_seeds,)
+    seed_val_losses_ : ndarray of shape (n_seeds,) or None
         Validation loss (negative ELBO per row) of each seed run at its kept
-        epoch.
-    best_seed_ : int
+        epoch; None when the bias method needs no seed runs
+        (``PretrainBias(source=...)``).
+    best_seed_ : int or None
         Index of the best seed run.
     val_losses_ : ndarray of shape (n_seeds,)
         Validation loss of each final run (the seed runs for "none") at its
@@ -238,8 +239,8 @@ maml_first_order : default=None
         return runner.to_tensor(encoder.transform(frame))
 
     def _finish(self, runner, seed_runs, final, real):
-        self.seed_val_losses_ = seed_runs.val_losses
-        self.best_seed_ = seed_runs.best
+        self.seed_val_losses_ = None if seed_runs is None else seed_runs.val_losses
+        self.best_seed_ = None if seed_runs is None else seed_runs.best
         self.val_losses_ = final.val_losses
         self.best_run_ = final.best
         self.module_ = runner.sampling_network(final.best_state)
