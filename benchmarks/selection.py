@@ -246,10 +246,12 @@ def _agreement(name, searches, js, se):
     print(f"  {name:>22}: Spearman {rho:.2f} over {len(rhos)} shuffles")
     for label, choices in (("argmax", argmax), ("1-s.e. rule", rule)):
         modal, count = Counter(choices).most_common(1)[0]
-        near = sum(js[c] - js.min() <= se[np.argmin(js)] for c in choices)
+        gaps = [(js[c] - js.min()) / se[np.argmin(js)] for c in choices]
+        near = sum(gap <= 1 for gap in gaps)
         print(
             f"  {label:>22}: choice within 1 s.e. of the best in {near}/"
-            f"{len(choices)}; same choice {count}/{len(choices)} (candidate {modal})"
+            f"{len(choices)} (largest gap {max(gaps):.1f} s.e.); same choice "
+            f"{count}/{len(choices)} (candidate {modal})"
         )
 
 

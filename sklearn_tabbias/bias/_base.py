@@ -16,12 +16,15 @@ class RealRows:
     category or a NaN the real rows have not are left out with a warning.
     ``n_runs`` is how many runs a phase whose best run is kept trains: the
     synthesizer's ``n_seeds``, or 1 where the runner cannot rank runs.
+    ``extra`` holds the rows of :meth:`BiasMethod.extra_rows` (a DataFrame
+    with the fit's columns), which the encoder was fitted on as well.
     """
 
     train: object
     val: object
     encode: Callable | None = None
     n_runs: int = 1
+    extra: object = None
 
 
 @runtime_checkable
@@ -115,6 +118,15 @@ class BiasMethod(BaseEstimator):
     #: Whether θ0 is built from the seed runs at all (False: the seed phase is
     #: skipped and :meth:`initial_state` gets ``seed_runs=None``).
     uses_seed_runs = True
+
+    def extra_rows(self, rng):
+        """Rows besides the real ones that the encoder must know, or None.
+
+        A method that trains on rows from outside the fit (a related table)
+        returns them here, before the encoder is fitted: the encoder then
+        learns their categories too, so none of them has to be left out.
+        """
+        return None
 
     def initial_state(self, runner, seed_runs, real):
         """Build θ0.

@@ -29,8 +29,9 @@ class PretrainBias(BiasMethod):
         table: its rows, with the columns of the real rows. An object with a
         ``sample(n)`` method (a fitted :class:`~sklearn_tabbias.BiasedCTGAN`,
         an SDV synthesizer, a fitted ``GaussianMixture``): ``n_samples`` of its
-        rows (the first element when ``sample`` returns a tuple). Rows holding
-        a category or a NaN the real rows do not are left out with a warning.
+        rows (the first element when ``sample`` returns a tuple). The encoder is
+        fitted on the real and the source rows together, so categories only
+        the source holds are kept (and may be sampled).
         ``clone`` keeps the same source object (it is data, not a sub-model to
         refit), so a fitted generator stays fitted inside ``GridSearchCV``.
 
@@ -62,10 +63,14 @@ class PretrainBias(BiasMethod):
         if self.source is None:
             rows = runner.sample_from(seed_runs.best_state, real.train, self.n_samples)
         else:
-            rows = real.encode(self._source_rows(runner.rng))
+            rows = real.encode(real.extra)
         train, val = runner.split(rows)
         runs = runner.train(train, val, real.n_runs, phase="pretrain")
         return runs.best_state
+
+    def extra_rows(self, rng):
+        """The source's rows (the encoder learns their categories too)."""
+        return None if self.source is None else self._source_rows(rng)
 
     def _source_rows(self, rng):
         """The source's rows: a table (subsampled) or a generator's sample."""

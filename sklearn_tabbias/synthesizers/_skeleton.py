@@ -45,13 +45,17 @@ class BiasedFitMixin:
         self._check_rows(frame)
         device = check_device(self.device)
         self.bias_ = self._bias_method()
+        extra = self.bias_.extra_rows(rng)
+        if extra is not None:
+            extra = _with_columns(extra, frame)
         encoder = TabularEncoder(
             categorical_features=self.categorical_features,
             random_state=rng.randint(MAX_SEED),
-        ).fit(frame)
+        ).fit(frame if extra is None else pd.concat([frame, extra], ignore_index=True))
         check_varying(encoder)
         runner, real = self._start(frame, encoder, device, rng)
         real.encode = partial(self._encode_known, runner, encoder)
+        real.extra = extra
         ranks, uses_all = runner.ranks_runs, self.bias_.uses_all_seed_runs
         real.n_runs = self.n_seeds if ranks else 1
         seed_runs = None
@@ -76,9 +80,8 @@ class BiasedFitMixin:
         """``X`` encoded like the real rows, its unknown rows left out."""
         frame = as_frame(X)
         names = getattr(encoder, "feature_names_in_", None)
-        if not isinstance(X, pd.DataFrame) and names is not None:
-            if frame.shape[1] == len(names):  # a sampler's array: the fit's order
-                frame = frame.set_axis(list(names), axis=1)
+        if names is not None:
+            frame = _with_columns(X, pd.DataFrame(columns=names))
         known = encoder.known_rows(frame)
         if not known.any():
             raise ValueError(
@@ -110,3 +113,18 @@ class BiasedFitMixin:
     def _finish(self, runner, seed_runs, final, real):
         """Keep the sampling model and the fitted attributes."""
         raise NotImplementedError
+
+
+def _with_columns(X, frame):
+    """``X`` as a DataFrame; an array of ``frame``'s width takes its column names."""
+    rows = as_frame(X)
+    if not isinstance(X, pd.DataFrame) and rows.shape[1] == frame.shape[1]:
+        rows = rows.set_axis(list(frame.columns), axis=1)  # a sampler's array
+    if rows.columns.equals(frame.columns):
+        rows = rows.copy()
+        for name, dtype in frame.dtypes.items():  # keep the real rows' dtypes
+            try:
+                rows[name] = rows[name].astype(dtype)
+            except (TypeError, ValueError):
+                pass  # e.g. NaN in an integer column: the joint dtype wins
+    return rows
