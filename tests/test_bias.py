@@ -363,3 +363,28 @@ def test_pretrain_source_works_for_the_ctgan(adult300, related):
         synth.fit(adult300)
     phases = [r.phase for r in synth.history_]
     assert "pretrain" in phases and len(synth.sample(10)) == 10
+
+
+class _EncodesAliens(PretrainBias):
+    """A custom method that encodes rows the encoder never saw."""
+
+    uses_seed_runs = True
+
+    def extra_rows(self, rng):
+        return None  # the encoder does not learn them
+
+    def initial_state(self, runner, seed_runs, real):
+        self.encoded_ = real.encode(self.source)
+
+
+def test_real_rows_encode_refuses_rows_it_cannot_encode(adult300):
+    alien = adult300.iloc[:20].assign(workclass="Astronaut")
+    bias = _EncodesAliens(source=alien)
+    synth = BiasedVAESynthesizer(bias=bias, **PLAIN)
+    with pytest.raises(ValueError, match="None of the 20 rows given to _EncodesAliens"):
+        synth.fit(adult300)
+    mixed = pd.concat([alien, adult300.iloc[:10]])
+    synth.set_params(bias=_EncodesAliens(source=mixed))
+    with pytest.warns(UserWarning, match="20 of 30 rows hold a category"):
+        synth.fit(adult300)
+    assert len(synth.bias_.encoded_) == 10  # the known rows only
