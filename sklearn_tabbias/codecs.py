@@ -132,7 +132,7 @@ class _ValuesCodec(ColumnCodec):
     def codes(self, column):
         """Position of each value in ``values`` (NaN: ``len(values)``)."""
         missing = column.isna().to_numpy()
-        lookup = {_key(v): i for i, v in enumerate(self.values)}
+        lookup = self._lookup()
         codes = np.empty(len(column), dtype=np.int64)
         for i, (value, is_missing) in enumerate(
             zip(column.to_numpy(dtype=object), missing, strict=True)
@@ -153,9 +153,13 @@ class _ValuesCodec(ColumnCodec):
             codes[i] = code
         return codes
 
+    def _lookup(self):
+        """Each observed value's key -> its code."""
+        return {_key(v): i for i, v in enumerate(self.values)}
+
     def known(self, values):
         """Whether each value was seen in fit (NaN: whether fit had NaN)."""
-        seen = {_key(v) for v in self.values}
+        seen = self._lookup()
         missing = values.isna().to_numpy()
         listed = np.array([_key(v) in seen for v in values.to_numpy(dtype=object)])
         return np.where(missing, self.has_nan, listed.astype(bool))

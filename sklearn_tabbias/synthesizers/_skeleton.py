@@ -47,7 +47,7 @@ class BiasedFitMixin:
         self.bias_ = self._bias_method()
         extra = self.bias_.extra_rows(rng)
         if extra is not None:
-            extra = _with_columns(extra, frame)
+            extra = _with_dtypes(_named(extra, frame.columns), frame)
         encoder = TabularEncoder(
             categorical_features=self.categorical_features,
             random_state=rng.randint(MAX_SEED),
@@ -78,10 +78,8 @@ class BiasedFitMixin:
 
     def _encode_known(self, runner, encoder, X):
         """``X`` encoded like the real rows, its unknown rows left out."""
-        frame = as_frame(X)
         names = getattr(encoder, "feature_names_in_", None)
-        if names is not None:
-            frame = _with_columns(X, pd.DataFrame(columns=names))
+        frame = as_frame(X) if names is None else _named(X, names)
         known = encoder.known_rows(frame)
         if not known.any():
             raise ValueError(
@@ -115,16 +113,22 @@ class BiasedFitMixin:
         raise NotImplementedError
 
 
-def _with_columns(X, frame):
-    """``X`` as a DataFrame; an array of ``frame``'s width takes its column names."""
+def _named(X, columns):
+    """``X`` as a DataFrame; an array of that width takes the ``columns``."""
     rows = as_frame(X)
-    if not isinstance(X, pd.DataFrame) and rows.shape[1] == frame.shape[1]:
-        rows = rows.set_axis(list(frame.columns), axis=1)  # a sampler's array
-    if rows.columns.equals(frame.columns):
-        rows = rows.copy()
-        for name, dtype in frame.dtypes.items():  # keep the real rows' dtypes
-            try:
-                rows[name] = rows[name].astype(dtype)
-            except (TypeError, ValueError):
-                pass  # e.g. NaN in an integer column: the joint dtype wins
+    if not isinstance(X, pd.DataFrame) and rows.shape[1] == len(columns):
+        rows = rows.set_axis(list(columns), axis=1)  # a sampler's array
+    return rows
+
+
+def _with_dtypes(rows, frame):
+    """``rows`` cast to the dtypes of ``frame``'s columns where they can be."""
+    if not rows.columns.equals(frame.columns):
+        return rows
+    rows = rows.copy()
+    for name, dtype in frame.dtypes.items():
+        try:
+            rows[name] = rows[name].astype(dtype)
+        except (TypeError, ValueError):
+            pass  # e.g. NaN in an integer column: the joint dtype wins
     return rows
