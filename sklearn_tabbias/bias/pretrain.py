@@ -4,6 +4,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.utils import resample
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from sklearn_tabbias.bias._base import BiasMethod
@@ -80,8 +81,9 @@ class PretrainBias(BiasMethod):
         table = self.source if hasattr(self.source, "iloc") else np.asarray(self.source)
         if len(table) <= self.n_samples:
             return table
-        keep = np.sort(rng.choice(len(table), self.n_samples, replace=False))
-        return table.iloc[keep] if hasattr(table, "iloc") else table[keep]
+        return resample(
+            table, replace=False, n_samples=self.n_samples, random_state=rng
+        )
 
     def __sklearn_clone__(self):
         """A clone that keeps the same ``source`` (data, not a model to refit)."""
