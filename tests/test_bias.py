@@ -100,6 +100,17 @@ def test_finetuning_starts_from_theta0(adult300, spy, bias):
     _assert_states_equal(finetune[0]["init_state"], synth.init_state_)
 
 
+@pytest.mark.parametrize("bias", ["pretrain", "avg"])
+def test_n_finetune_runs_sets_the_later_phases_runs(adult300, spy, bias):
+    synth = BiasedVAESynthesizer(
+        bias=bias, n_finetune_runs=1, random_state=0, **TINY
+    ).fit(adult300)
+    runs = {c["phase"]: c["n_members"] for c in spy}
+    later = {"finetune": 1, "pretrain": 1} if bias == "pretrain" else {"finetune": 1}
+    assert runs == {"seed": TINY["n_seeds"], **later}
+    assert synth.val_losses_.shape == (1,) and synth.best_run_ == 0
+
+
 def test_runs_start_exactly_from_init_state(setting):
     runner, real = setting
     theta0 = runner.new_state(1)

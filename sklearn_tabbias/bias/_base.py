@@ -14,8 +14,9 @@ class RealRows:
     ``encode(X)`` encodes other rows with the fit's columns the way the real
     rows were (rows of a related table, a source's samples); rows holding a
     category or a NaN the real rows have not are left out with a warning.
-    ``n_runs`` is how many runs a phase whose best run is kept trains: the
-    synthesizer's ``n_seeds``, or 1 where the runner cannot rank runs.
+    ``n_runs`` is how many runs a later phase whose best run is kept trains
+    (fine-tuning, pre-training): the VAE's ``n_finetune_runs``, or 1 where
+    the runner cannot rank runs.
     ``extra`` holds the rows of :meth:`BiasMethod.extra_rows` (a DataFrame
     with the fit's columns), which the encoder was fitted on as well.
     """

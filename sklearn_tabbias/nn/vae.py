@@ -85,14 +85,14 @@ class EnsembleVAE(nn.Module):
     def encode(self, x, params=None):
         """Posterior mean and log-variance, each of shape (S, B, latent_dim)."""
         p = self._params(params)
-        h = F.relu(torch.baddbmm(p["enc_b1"], x, p["enc_w1"]))
+        h = torch.baddbmm(p["enc_b1"], x, p["enc_w1"]).relu_()
         out = torch.baddbmm(p["enc_b2"], h, p["enc_w2"])
         return out[..., : self.latent_dim], out[..., self.latent_dim :]
 
     def decode(self, z, params=None):
         """Likelihood parameters of shape (S, B, n_outputs)."""
         p = self._params(params)
-        h = F.relu(torch.baddbmm(p["dec_b1"], z, p["dec_w1"]))
+        h = torch.baddbmm(p["dec_b1"], z, p["dec_w1"]).relu_()
         return torch.baddbmm(p["dec_b2"], h, p["dec_w2"])
 
     def forward(self, x, eps, params=None):

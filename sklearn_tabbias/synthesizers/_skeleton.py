@@ -25,10 +25,11 @@ class BiasedFitMixin:
     The synthesizer has the parameters ``bias``, ``n_seeds``,
     ``categorical_features`` and ``device``, a class attribute
     ``BIAS_SHORTHANDS`` (its short-form parameter -> the bias parameter), and
-    implements :meth:`_start` and :meth:`_finish`. A runner that cannot rank
-    its runs (``ranks_runs`` False: a GAN has no validation loss) trains one
-    run wherever only the best one would be kept: the seed phase of a method
-    that uses only the best seed run, and the fine-tuning.
+    implements :meth:`_start` (whose ``RealRows.n_runs`` sets the runs of
+    the fine-tuning) and :meth:`_finish`. A runner that cannot rank its runs
+    (``ranks_runs`` False: a GAN has no validation loss) trains one run
+    wherever only the best one would be kept: the seed phase of a method that
+    uses only the best seed run, and the fine-tuning.
     """
 
     #: Short-form parameters -> the bias method's parameter each one sets.
@@ -57,7 +58,6 @@ class BiasedFitMixin:
         real.encode = partial(self._encode_known, runner, encoder)
         real.extra = extra
         ranks, uses_all = runner.ranks_runs, self.bias_.uses_all_seed_runs
-        real.n_runs = self.n_seeds if ranks else 1
         seed_runs = None
         if self.bias_.uses_seed_runs:
             n_seed_runs = self.n_seeds if ranks or uses_all else 1

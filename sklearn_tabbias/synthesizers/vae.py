@@ -33,14 +33,15 @@ class BiasedVAESynthesizer(
 
        * ``"none"``: no θ0; the best seed run is the model.
        * ``"pretrain"``: 10,000 rows (``pretrain_samples``) drawn from the best seed run
-         train ``n_seeds`` runs; θ0 is the best of them.
+         train ``n_finetune_runs`` runs; θ0 is the best of them.
        * ``"avg"``: θ0 is the element-wise mean of the seed runs' weights.
        * ``"maml"``: θ0 is meta-learned with MAML, each seed run's samples a task.
        * ``"drs"``: one run trains on 10,000 rows (``pretrain_samples``) pooled from all
          seed runs; θ0 is its weights.
 
-    3. **Fine-tuning**: ``n_seeds`` runs start from θ0 on the real rows with the
-       same split and recipe; the one with the lowest validation loss samples.
+    3. **Fine-tuning**: ``n_finetune_runs`` runs start from θ0 on the real rows
+       with the same split and recipe; the one with the lowest validation loss
+       samples.
 
     All runs of a phase train as one batched module. Sampling draws latent codes
     from a Bayesian Gaussian mixture fitted on the encoder means of the training
@@ -55,7 +56,13 @@ class BiasedVAESynthesizer(
         grid); a string is the method with its defaults, changed by the short
         forms below.
     n_seeds : int, default=10
-        Runs per phase (S).
+        Seed runs (S): the runs trained from random initialisations, which
+        the bias methods build θ0 from (for "none": the runs the best is
+        kept of).
+    n_finetune_runs : int or None, default=None
+        Runs of each later phase that keeps its best run by validation loss:
+        fine-tuning from θ0, and "pretrain"'s runs on the generated rows.
+        None: ``n_seeds`` (the paper's protocol).
     latent_dim : int, default=10
         Latent dimension.
     hidden_dim : int, default=256
@@ -116,7 +123,7 @@ maml_first_order : default=None
         (``PretrainBias(source=...)``).
     best_seed_ : int or None
         Index of the best seed run.
-    val_losses_ : ndarray of shape (n_seeds,)
+    val_losses_ : ndarray of shape (n_finetune_runs,) or (n_seeds,)
         Validation loss of each final run (the seed runs for "none") at its
         kept epoch.
     best_run_ : int
@@ -158,6 +165,7 @@ maml_first_order : default=None
     _parameter_constraints = {
         "bias": [StrOptions(set(BIAS_METHODS)), BiasMethod],
         "n_seeds": [Interval(Integral, 1, None, closed="left")],
+        "n_finetune_runs": [Interval(Integral, 1, None, closed="left"), None],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "hidden_dim": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
@@ -180,6 +188,7 @@ maml_first_order : default=None
         self,
         bias="avg",
         n_seeds=10,
+        n_finetune_runs=None,
         latent_dim=10,
         hidden_dim=256,
         max_epochs=1000,
@@ -202,6 +211,7 @@ maml_first_order : default=None
     ):
         self.bias = bias
         self.n_seeds = n_seeds
+        self.n_finetune_runs = n_finetune_runs
         self.latent_dim = latent_dim
         self.hidden_dim = hidden_dim
         self.max_epochs = max_epochs
@@ -233,7 +243,9 @@ maml_first_order : default=None
         self.encoder_ = encoder
         settings = settings_from(VAESettings, self, device=device)
         runner = VAERunner(encoder.blocks_, settings, rng)
-        return runner, RealRows(*runner.split(encoder.transform(frame)))
+        n_runs = self.n_finetune_runs or self.n_seeds
+        train, val = runner.split(encoder.transform(frame))
+        return runner, RealRows(train, val, n_runs=n_runs)
 
     def _encode(self, runner, encoder, frame):
         return runner.to_tensor(encoder.transform(frame))
