@@ -25,11 +25,10 @@ class BiasedFitMixin:
     The synthesizer has the parameters ``bias``, ``n_seeds``,
     ``categorical_features`` and ``device``, a class attribute
     ``BIAS_SHORTHANDS`` (its short-form parameter -> the bias parameter), and
-    implements :meth:`_start` (whose ``RealRows.n_runs`` sets the runs of
-    the fine-tuning) and :meth:`_finish`. A runner that cannot rank its runs
-    (``ranks_runs`` False: a GAN has no validation loss) trains one run
-    wherever only the best one would be kept: the seed phase of a method that
-    uses only the best seed run, and the fine-tuning.
+    implements :meth:`_start` (whose ``RealRows.n_runs``, default 1, sets the
+    runs of the fine-tuning) and :meth:`_finish`. A runner that cannot rank
+    its runs (``ranks_runs`` False: a GAN has no validation loss) trains one
+    seed run when the method uses only the best one.
     """
 
     #: Short-form parameters -> the bias method's parameter each one sets.
