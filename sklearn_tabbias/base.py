@@ -1,6 +1,7 @@
 """SynthesizerMixin: the fit/sample contract shared by every synthesizer."""
 
 import logging
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from numbers import Integral
@@ -16,6 +17,7 @@ from sklearn.utils.validation import (
 )
 
 from sklearn_tabbias._validation import MAX_SEED, as_frame
+from sklearn_tabbias.conditions import plan
 from sklearn_tabbias.metrics.scorers import ColumnPredictionScorer
 
 __all__ = ["SynthesizerMixin"]
@@ -24,6 +26,9 @@ logger = logging.getLogger("sklearn_tabbias")
 
 #: Rows generated and decoded at a time by ``sample``.
 SAMPLE_CHUNK = 65_536
+#: Conditional sampling gives up after this many proposed rows, or this many
+#: rounds of proposals, per condition.
+PROPOSAL_BUDGET, PROPOSAL_ROUNDS = 1_000_000, 50
 
 
 class SynthesizerMixin:
@@ -53,8 +58,9 @@ class SynthesizerMixin:
         y : array-like of shape (n_samples,), default=None
             A target, modelled as one more column of the table (named after a
             Series' name, else ``"y"``, or ``n_features`` for an array ``X``);
-            ``sample(n, return_y=True)`` returns it beside the features. A
-            target column inside ``X`` works as well.
+            ``sample(n, return_y=True)`` returns it beside the features, and
+            ``sample(n, conditions={self.target_name_: value})`` draws rows of
+            one target value. A target column inside ``X`` works as well.
 
         Returns
         -------
@@ -74,13 +80,15 @@ class SynthesizerMixin:
         self._target = None if y is None else _Target.of(y, frame)
         if self._target is not None:
             frame = self._target.joined(frame, y)
+        self._columns = list(frame.columns)
+        self.target_name_ = None if self._target is None else self._target.name
         rng = check_random_state(self.random_state)
         with _verbose_logging(getattr(self, "verbose", 0)):
             self._fit(frame, rng)
         self._sampling_rng = np.random.default_rng(rng.randint(MAX_SEED))
         return self
 
-    def sample(self, n_samples, random_state=None, return_y=False):
+    def sample(self, n_samples, random_state=None, return_y=False, conditions=None):
         """Draw synthetic rows.
 
         Parameters
@@ -91,6 +99,15 @@ class SynthesizerMixin:
             Seed of this draw. None continues the synthesizer's own stream.
         return_y : bool, default=False
             Also return the synthetic target (``fit`` must have had a ``y``).
+        conditions : dict or DataFrame, default=None
+            Rows to draw from the model's conditional distribution. A dict maps
+            a column (the target's name included) to a value, a list of
+            values (cycled over the rows) or a ``(low, high)`` range of a
+            numeric or datetime column (None: an open end), or a list of such
+            ranges. A DataFrame holds partial rows: each output row takes the
+            non-missing cells of one of its rows (cycled) and the model fills
+            the others. Every row meets its condition exactly; a condition no
+            row seen in fit meets raises ``ValueError`` naming the column.
 
         Returns
         -------
@@ -118,11 +135,10 @@ class SynthesizerMixin:
             seed = check_random_state(random_state).randint(MAX_SEED)
             rng = np.random.default_rng(seed)
         n_samples = int(n_samples)
-        chunks = [
-            self._sample(min(SAMPLE_CHUNK, n_samples - start), rng)
-            for start in range(0, n_samples, SAMPLE_CHUNK)
-        ]  # decoded a chunk at a time: memory beyond the output stays bounded
-        frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+        if conditions is None:
+            frame = self._sample_chunked(n_samples, rng)
+        else:
+            frame = self._sample_conditioned(conditions, n_samples, rng)
         target = getattr(self, "_target", None)
         y = None
         if target is not None:
@@ -130,6 +146,60 @@ class SynthesizerMixin:
         if self._output_dtype is not None:
             frame = frame.to_numpy(dtype=self._output_dtype)
         return (frame, y) if return_y else frame
+
+    def _sample_chunked(self, n_samples, rng):
+        """Rows decoded a chunk at a time: memory beyond the output stays bounded."""
+        chunks = [
+            self._sample(min(SAMPLE_CHUNK, n_samples - start), rng)
+            for start in range(0, n_samples, SAMPLE_CHUNK)
+        ]
+        return chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+
+    def _sample_conditioned(self, conditions, n_samples, rng):
+        """Each row drawn under its condition, in the order of the conditions."""
+        parts = []
+        for condition, rows in plan(conditions, n_samples, self._columns):
+            part = self._sample_matching(len(rows), condition, rng)
+            parts.append(part.set_axis(rows))
+        return pd.concat(parts).sort_index().reset_index(drop=True)
+
+    def _sample_matching(self, n_samples, condition, rng):
+        """``n_samples`` rows that meet a ``Condition``, from bounded proposals."""
+        parts, n_kept, n_proposed, n_resampled = [], 0, 0, 0
+        for rounds in range(PROPOSAL_ROUNDS + 1):
+            if n_kept >= n_samples:
+                break
+            if n_proposed >= PROPOSAL_BUDGET or rounds == PROPOSAL_ROUNDS:
+                raise ValueError(
+                    f"conditions {condition.describe()}: only {n_kept} of "
+                    f"{n_proposed} rows drawn from the model met them, and "
+                    f"{n_samples} were asked for. Widen the ranges, or ask for "
+                    "fewer rows."
+                )
+            rate = (n_kept + 1) / (n_proposed + 1)
+            frame, resampled = self._propose(n_samples - n_kept, rate, condition, rng)
+            n_proposed += len(frame)
+            n_resampled += resampled
+            frame = frame[condition.matches(frame)]
+            parts.append(frame)
+            n_kept += len(frame)
+        if n_resampled:
+            warnings.warn(
+                f"conditions {condition.describe()}: the model deems them very rare; "
+                f"{n_resampled} of the {n_samples} rows were drawn by importance "
+                "resampling, so they vary less than exact draws would.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return pd.concat(parts, ignore_index=True).iloc[:n_samples]
+
+    def _propose(self, n_needed, rate, condition, rng):
+        """Rows of which about ``n_needed`` meet ``condition``; how many resampled.
+
+        By rejection: ``rate`` is the share of proposed rows met so far.
+        """
+        n_rows = int(np.clip(1.2 * n_needed / rate, 1024, SAMPLE_CHUNK))
+        return self._sample(n_rows, rng), 0
 
     def score(self, X, y=None):
         """How well a fresh sample predicts each column of ``X`` from the others.

@@ -105,12 +105,19 @@ def estimator_params(args):
     }
     if hasattr(args, "categorical"):
         params["categorical_features"] = args.categorical
-    for item in args.param:
+    params.update(_pairs(args.param, "--param"))
+    return params
+
+
+def _pairs(items, option):
+    """``NAME=VALUE`` items as a dict, each value a Python literal or a string."""
+    pairs = {}
+    for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise CommandError(f"--param expects NAME=VALUE, got {item!r}.")
-        params[key] = _parse_value(value)
-    return params
+            raise CommandError(f"{option} expects NAME=VALUE, got {item!r}.")
+        pairs[key] = _parse_value(value)
+    return pairs
 
 
 def fit(args):
@@ -171,7 +178,10 @@ def sample(args):
     import pandas as pd
 
     model = load_model(args.model)
-    rows = model.sample(args.n_samples, random_state=args.random_state)
+    conditions = _pairs(args.condition, "--condition") or None
+    rows = model.sample(
+        args.n_samples, random_state=args.random_state, conditions=conditions
+    )
     pd.DataFrame(rows).to_csv(args.output, index=False)
     print(f"wrote {len(rows)} rows to {args.output}")
     return 0
@@ -273,6 +283,14 @@ def build_parser():
     p.add_argument("-n", "--n-samples", type=int, required=True)
     p.add_argument("-o", "--output", required=True, help="CSV file for the rows")
     p.add_argument("--random-state", type=int, default=None)
+    p.add_argument(
+        "--condition",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE",
+        help="draw only rows where COLUMN takes VALUE: a value, a list of values "
+        "to cycle, or a (low, high) range, e.g. 'age=(30, 40)'; repeatable",
+    )
     p.set_defaults(func=sample)
 
     p = commands.add_parser(

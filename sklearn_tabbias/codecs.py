@@ -26,7 +26,10 @@ from pandas.api.types import (
     is_timedelta64_dtype,
 )
 
+from sklearn_tabbias.conditions import Range
+
 __all__ = [
+    "Allowed",
     "Block",
     "BinaryCodec",
     "CategoricalCodec",
@@ -65,6 +68,25 @@ class Block:
     gate: int | None = None
 
 
+@dataclass(frozen=True)
+class Allowed:
+    """What a condition leaves of one column's encoded states.
+
+    Attributes
+    ----------
+    states : ndarray of int or None
+        The codes a row may take in the column's discrete block (a categorical
+        block, a continuous column's state block, or 0/1 of a binary column);
+        None: the column has no discrete block, or it is not restricted.
+    interval : tuple of float or None
+        Bounds of the scaled value (the gaussian block) for rows in its
+        "value" state; None: no gaussian block, or it is not restricted.
+    """
+
+    states: np.ndarray | None = None
+    interval: tuple | None = None
+
+
 @dataclass
 class ColumnCodec:
     """What every codec knows: the column's name, input dtype and missing values.
@@ -99,6 +121,13 @@ class ColumnCodec:
 
     def decode(self, part):
         """Values (float or object ndarray) of encoded rows, shape (n, width)."""
+        raise NotImplementedError
+
+    def allowed(self, wanted):
+        """The :class:`Allowed` states of a condition: a value or a ``Range``.
+
+        Raises ValueError naming the column when no row seen in fit meets it.
+        """
         raise NotImplementedError
 
     def feature_names(self):
@@ -172,6 +201,24 @@ class _ValuesCodec(ColumnCodec):
         out[~inside] = np.nan
         return out
 
+    def allowed(self, wanted):
+        """The code of the wanted value, or the codes of the values in a ``Range``."""
+        if not isinstance(wanted, Range):
+            return Allowed(states=self.codes(pd.Series([wanted], dtype=object)))
+        try:
+            codes = np.flatnonzero(wanted.holds(pd.Series(self.values)))
+        except TypeError:
+            raise ValueError(
+                f"conditions[{self.name!r}]: the column holds categories "
+                f"({list(self.values)[:10]}), not numbers; give a value, not a range."
+            ) from None
+        if not len(codes):
+            raise ValueError(
+                f"conditions[{self.name!r}] = {wanted.describe()}: no value seen in "
+                f"fit lies in the range; the column takes {list(self.values)}."
+            )
+        return Allowed(states=codes)
+
     def labels(self):
         """One label per code: the values, then "nan"."""
         return [str(v) for v in self.values] + (["nan"] if self.has_nan else [])
@@ -199,6 +246,11 @@ class ConstantCodec(_ValuesCodec):
     def known(self, values):
         """Every value: the column decodes to its constant whatever it held."""
         return np.ones(len(values), dtype=bool)
+
+    def allowed(self, wanted):
+        """Nothing to restrict, once the constant meets the condition."""
+        super().allowed(wanted)
+        return Allowed()
 
     def decode(self, part):
         """The value (or NaN for an all-NaN column) in every row."""
@@ -365,6 +417,67 @@ class ContinuousCodec(ColumnCodec):
             values[states == self.states - 1] = np.nan
         return values
 
+    def allowed(self, wanted):
+        """The states and the scaled interval a value or a ``Range`` leaves.
+
+        On a column with a grid (whole numbers, cents, ...) a range keeps the
+        grid values inside it, and the interval of the scaled value is widened
+        by half a grid step so that every value drawn rounds into the range;
+        an exact value is the range of that one value. A column measured to
+        full precision (no grid) takes ranges only.
+        """
+        if not isinstance(wanted, Range):
+            wanted = self._exact(wanted)
+            if isinstance(wanted, Allowed):
+                return wanted
+        low = -np.inf if wanted.low is None else _as_number(wanted.low, self)
+        high = np.inf if wanted.high is None else _as_number(wanted.high, self)
+        half = 0.0
+        if self.grid:
+            low = np.ceil(low * self.grid - 1e-9) / self.grid
+            high = np.floor(high * self.grid + 1e-9) / self.grid
+            half = 0.5 / self.grid
+        offset = int(self.scaler is not None)
+        states = [offset + i for i, s in enumerate(self.spikes) if low <= s <= high]
+        inner = max(low - half, self.low), min(high + half, self.high)
+        interval = None
+        if self.scaler is not None and low <= high and inner[0] <= inner[1]:
+            states.insert(0, 0)
+            scaled = self.scaler.transform(np.reshape(inner, (-1, 1))).ravel()
+            interval = (float(scaled[0]), float(scaled[1]))
+        if not states:
+            raise ValueError(
+                f"conditions[{self.name!r}] = {wanted.describe()}: no value seen in "
+                f"fit lies in the range; the column's values span "
+                f"[{self.low!r}, {self.high!r}]"
+                + (f" on a grid of step {1 / self.grid:g}." if self.grid else ".")
+            )
+        return Allowed(states=self._states(states), interval=interval)
+
+    def _exact(self, wanted):
+        """The :class:`Allowed` of NaN or a point mass, else a one-value range."""
+        value = np.nan if wanted is None else _as_number(wanted, self)
+        if np.isnan(value):
+            if not self.has_nan:
+                raise ValueError(
+                    f"conditions[{self.name!r}] asks for NaN, which the column had "
+                    "not in fit."
+                )
+            return Allowed(states=self._states([self.states - 1]))
+        if value in self.spikes:
+            spike = int(np.flatnonzero(self.spikes == value)[0])
+            return Allowed(states=self._states([int(self.scaler is not None) + spike]))
+        if not self.grid:
+            raise ValueError(
+                f"conditions[{self.name!r}] = {wanted!r}: the column holds values "
+                "measured to full precision; give a range (low, high) instead."
+            )
+        return Range(wanted, wanted)
+
+    def _states(self, states):
+        """The state codes, or None when the column has no state block."""
+        return np.array(states) if self.states > 1 else None
+
     def feature_names(self):
         """``"<column>=<state>"`` per state, then ``"<column>"`` for the value."""
         names = []
@@ -447,6 +560,20 @@ def as_numbers(column):
     ticks = column.array.asi8.astype("float64")
     ticks[column.isna().to_numpy()] = np.nan
     return pd.Series(ticks, index=column.index, name=column.name)
+
+
+def _as_number(value, codec):
+    """A condition's value as the number ``codec`` sees (temporal: its ticks)."""
+    try:
+        if _is_temporal(codec.dtype):
+            series = pd.Series([value]).astype(codec.dtype)
+            return float(as_numbers(series).iloc[0])
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"conditions[{codec.name!r}]: {value!r} is not a value of the column, "
+            f"which holds numbers of dtype {codec.dtype}."
+        ) from None
 
 
 def _from_numbers(values, dtype):

@@ -317,6 +317,33 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             known &= codec.known(as_numbers(frame.iloc[:, index]))
         return known
 
+    def conditioned_blocks(self, condition):
+        """The blocks of each column a condition names, and what it allows there.
+
+        Parameters
+        ----------
+        condition : Condition
+            Values or ranges of some columns (see ``sample(conditions=...)``).
+
+        Returns
+        -------
+        columns : list of (list of Block, Allowed)
+            One entry per conditioned column.
+
+        Raises
+        ------
+        ValueError
+            Naming the column, when no value seen in fit meets its condition.
+        """
+        check_is_fitted(self)
+        names = list(getattr(self, "feature_names_in_", range(self.n_features_in_)))
+        columns = []
+        for column, wanted in condition.items:
+            index = names.index(column)
+            blocks = [b for b in self.blocks_ if b.column == index]
+            columns.append((blocks, self.columns_[index].allowed(wanted)))
+        return columns
+
     def _check_same_columns(self, frame):
         if frame.shape[1] != self.n_features_in_:
             raise ValueError(

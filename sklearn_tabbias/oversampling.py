@@ -16,8 +16,12 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import validate_data
 
 from sklearn_tabbias._validation import MAX_SEED, as_frame
+from sklearn_tabbias.base import SynthesizerMixin
 
 __all__ = ["SyntheticOversampler"]
+
+#: The name of the class column in the table the synthesizer models.
+_CLASS = "__class__"
 
 
 class SyntheticOversampler(BaseOverSampler):
@@ -25,9 +29,12 @@ class SyntheticOversampler(BaseOverSampler):
 
     ``fit_resample(X, y)`` fits a clone of ``synthesizer`` once on all rows
     with ``y`` as a column (``fit(X, y)``), so every class borrows the
-    structure the others share, and keeps the sampled rows of each class
-    until it has the rows ``sampling_strategy`` asks for (at most
-    ``max_draws`` rows per wanted row, then a clear error). Inside
+    structure the others share, and draws the rows ``sampling_strategy`` asks
+    for of each class from the model's conditional distribution
+    (``sample(n, conditions={target_name_: label})``, exact and fast even for a rare
+    class). A synthesizer without ``conditions`` is sampled freely and its
+    rows of the class kept (at most ``max_draws`` rows per wanted row, then a
+    clear error). Inside
     ``imblearn.pipeline.Pipeline`` the synthetic rows are added to the
     training folds only.
 
@@ -47,8 +54,9 @@ class SyntheticOversampler(BaseOverSampler):
         row of every class (e.g. 1.0 doubles the table). Set it only with the
         default ``sampling_strategy``.
     max_draws : int, default=100
-        Synthetic rows drawn at most per wanted row before giving up on a
-        class the model rarely produces.
+        For a synthesizer without conditional sampling: synthetic rows drawn
+        at most per wanted row before giving up on a class the model rarely
+        produces.
     random_state : int, RandomState instance or None, default=None
         Seeds the synthesizer and the draws.
 
@@ -105,7 +113,7 @@ class SyntheticOversampler(BaseOverSampler):
     def _fit_resample(self, X, y):
         wanted = self._wanted(y)
         rng = check_random_state(self.random_state)
-        frame, labels = as_frame(X), pd.Series(np.asarray(y), name="__class__")
+        frame, labels = as_frame(X), pd.Series(np.asarray(y), name=_CLASS)
         self.synthesizer_ = self._synthesizer(rng).fit(frame, labels)
         parts_X, parts_y = [frame], [labels.to_numpy()]
         for label, n_rows in wanted.items():
@@ -148,6 +156,14 @@ class SyntheticOversampler(BaseOverSampler):
 
     def _draw(self, label, n_rows, rng):
         """``n_rows`` synthetic feature rows of class ``label``."""
+        if isinstance(self.synthesizer_, SynthesizerMixin):
+            rows, _ = self.synthesizer_.sample(
+                n_rows,
+                random_state=int(rng.randint(MAX_SEED)),
+                return_y=True,
+                conditions={self.synthesizer_.target_name_: label},
+            )
+            return rows
         kept, drawn, batch = [], 0, max(4 * n_rows, 256)
         while sum(len(k) for k in kept) < n_rows and drawn < self.max_draws * n_rows:
             X_s, y_s = self.synthesizer_.sample(

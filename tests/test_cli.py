@@ -69,6 +69,13 @@ def test_fit_sample_evaluate_round_trip(tmp_path, table_csv, adult300, capsys):
     rows = pd.read_csv(synth)
     assert list(rows.columns) == list(adult300.columns) and len(rows) == 50
     assert set(rows["income"]) <= set(adult300["income"])
+    given = ["--condition", "income=>50K", "--condition", "age=(30, 40)"]
+    some = tmp_path / "conditioned.csv"
+    assert main(["sample", str(model), "-n", "20", "-o", str(some), *given]) == 0
+    rows = pd.read_csv(some)
+    assert (rows["income"] == ">50K").all() and rows["age"].between(30, 40).all()
+    code = main(["sample", str(model), "-n", "5", "-o", str(some), "--condition", "x"])
+    assert code == 2 and "--condition expects NAME=VALUE" in capsys.readouterr().err
     held_out = tmp_path / "held_out.csv"
     adult300.tail(150).to_csv(held_out, index=False)
     code = main(

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from imblearn.pipeline import Pipeline
+from sklearn.base import BaseEstimator
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_validate
@@ -63,13 +64,38 @@ def test_runs_inside_an_imblearn_pipeline_with_cross_validate(imbalanced):
     assert np.isfinite(scores["test_score"]).all()
 
 
-def test_a_class_the_model_never_draws_is_a_clear_error(imbalanced):
+class FreeOnly(BaseEstimator):
+    """A synthesizer without conditional sampling (only fit and sample)."""
+
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        self.model_ = BiasedVAESynthesizer(random_state=self.random_state, **FAST)
+        self.model_.fit(X, y)
+        return self
+
+    def sample(self, n_samples, random_state=None, return_y=False):
+        return self.model_.sample(n_samples, random_state, return_y=return_y)
+
+
+def test_a_rare_class_is_drawn_from_the_model_s_conditional(imbalanced):
     X, y = imbalanced
     sampler = SyntheticOversampler(
         BiasedVAESynthesizer(**FAST),
         sampling_strategy={2: 10_000},
-        max_draws=1,
-        random_state=0,  # seeded: an unseeded tiny fit could draw class 2 often
+        max_draws=1,  # not used: conditional sampling needs no free draws
+        random_state=0,
+    )
+    X_new, y_new = sampler.fit_resample(X, y)
+    assert np.bincount(y_new).tolist() == [50, 50, 10_000]
+    assert len(X_new) == len(y_new) and X_new.notna().all().all()
+
+
+def test_a_class_a_free_synthesizer_never_draws_is_a_clear_error(imbalanced):
+    X, y = imbalanced
+    sampler = SyntheticOversampler(
+        FreeOnly(), sampling_strategy={2: 10_000}, max_draws=1, random_state=0
     )
     with pytest.raises(ValueError, match=r"rows of class 2 in \d+ draws"):
         sampler.fit_resample(X, y)

@@ -184,6 +184,24 @@ class TabularLikelihood(nn.Module):
         self.n_categorical = len(cats)
         self.cat_offset = 2 * n_gauss + len(bern)
 
+    def outputs_of(self, start):
+        """Decoder output positions of the block whose first input is ``start``.
+
+        A gaussian block's mean and log standard deviation, a binary block's
+        logit, or a categorical block's logits.
+        """
+        g = self.gauss_in.numel()
+        (gauss,) = torch.nonzero(self.gauss_in == start, as_tuple=True)
+        if gauss.numel():
+            return torch.cat([gauss, gauss + g])
+        (bern,) = torch.nonzero(self.bern_in == start, as_tuple=True)
+        if bern.numel():
+            return bern + 2 * g
+        (cat,) = torch.nonzero(self.cat_in[:, 0] == start, as_tuple=True)
+        if not cat.numel():
+            raise ValueError(f"No block of the encoded table starts at column {start}.")
+        return self.cat_out[cat[0]][self.cat_mask[cat[0]]]
+
     def _split(self, out):
         g = self.gauss_in.numel()
         mean = out[..., :g]

@@ -267,6 +267,11 @@ default="pretrain"
         table = self._runner.sample(self.generator_, n_samples, rng.integers(MAX_SEED))
         return _restore(table, self.schema_)
 
+    def _propose(self, n_needed, rate, condition, rng):
+        """Rows by rejection, once the condition is known to be one fit has seen."""
+        self.schema_.conditioned_blocks(condition)  # names a value never seen
+        return super()._propose(n_needed, rate, condition, rng)
+
 
 def _prepare(frame, schema):
     """Rows for ctgan: positional names, indicators, discrete columns as strings."""

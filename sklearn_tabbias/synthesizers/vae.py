@@ -13,6 +13,7 @@ from sklearn_tabbias.synthesizers._common import (
 )
 from sklearn_tabbias.synthesizers._settings import VAESettings, settings_from
 from sklearn_tabbias.synthesizers._skeleton import BiasedFitMixin
+from sklearn_tabbias.synthesizers._vae_conditional import sample_matching
 from sklearn_tabbias.synthesizers._vae_runner import VAERunner
 from sklearn_tabbias.synthesizers._vae_stopping import MIN_STEPS
 
@@ -261,3 +262,16 @@ maml_first_order : default=None
     def _sample(self, n_samples, rng):
         rows = self._runner.sample(self.module_, self.prior_, n_samples, rng)
         return self.encoder_.inverse_transform(rows.numpy())
+
+    def _propose(self, n_needed, rate, condition, rng):
+        """Rows drawn from the latent codes tilted by the condition (all meet it)."""
+        conditioned = self.encoder_.conditioned_blocks(condition)
+        try:
+            draw = sample_matching(
+                self._runner, self.module_, self.prior_, n_needed, conditioned, rng
+            )
+        except ValueError as error:
+            raise ValueError(
+                f"conditions {condition.describe()} cannot be met: {error}."
+            ) from None
+        return self.encoder_.inverse_transform(draw.rows.numpy()), draw.n_resampled
