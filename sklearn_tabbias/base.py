@@ -20,7 +20,7 @@ from sklearn_tabbias._validation import MAX_SEED, as_frame
 from sklearn_tabbias.conditions import plan
 from sklearn_tabbias.metrics.scorers import ColumnPredictionScorer
 
-__all__ = ["SynthesizerMixin"]
+__all__ = ["SynthesizerMixin", "proposal_size"]
 
 logger = logging.getLogger("sklearn_tabbias")
 
@@ -198,8 +198,7 @@ class SynthesizerMixin:
 
         By rejection: ``rate`` is the share of proposed rows met so far.
         """
-        n_rows = int(np.clip(1.2 * n_needed / rate, 1024, SAMPLE_CHUNK))
-        return self._sample(n_rows, rng), 0
+        return self._sample(proposal_size(n_needed, rate), rng), 0
 
     def score(self, X, y=None):
         """How well a fresh sample predicts each column of ``X`` from the others.
@@ -236,6 +235,15 @@ class SynthesizerMixin:
         tags.input_tags.allow_nan = True
         tags.input_tags.categorical = True
         return tags
+
+
+def proposal_size(n_needed, rate):
+    """Rows to draw for about ``n_needed`` to meet a condition.
+
+    ``rate`` is the share of rows drawn so far that met it; at least 1,024
+    rows, at most ``SAMPLE_CHUNK``.
+    """
+    return int(np.clip(1.2 * n_needed / rate, 1024, SAMPLE_CHUNK))
 
 
 @dataclass

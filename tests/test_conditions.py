@@ -176,7 +176,7 @@ def test_conditioned_columns_give_exact_probabilities_and_restricted_draws():
     assert abs(share - math.e / (1 + math.e)) < 0.07
 
 
-def test_ctgan_serves_common_conditions_by_rejection_and_names_unseen_values():
+def test_ctgan_serves_conditions_and_names_unseen_values():
     synth = BiasedCTGAN(
         bias="none",
         epochs=5,

@@ -355,10 +355,19 @@ class CTGANRunner:
         optimizer.step()
         return loss.item()
 
-    def sample(self, generator, n_samples, seed):
-        """Decode ``n_samples`` rows (prepared format) in eval mode, no autograd."""
+    def sample(self, generator, n_samples, seed, condition=None):
+        """Decode ``n_samples`` rows (prepared format) in eval mode, no autograd.
+
+        ``condition``: a discrete (prepared) column and one of its labels, set
+        in every row's conditional vector (ctgan's own conditional sampling:
+        it raises the share of rows with that label, it does not fix it);
+        None: conditional vectors as in training.
+        """
         batch = self.settings.batch_size
         sampler = self.real_sampler
+        info = None
+        if condition is not None:
+            info = self.transformer.convert_column_name_value_to_id(*condition)
         was_training = generator.training
         generator.eval()
         parts = []
@@ -366,7 +375,11 @@ class CTGANRunner:
             for start in range(0, n_samples, batch):
                 n = min(batch, n_samples - start)
                 z = torch.randn(n, self.settings.embedding_dim, device=self.device)
-                cond = sampler.sample_original_condvec(n)
+                cond = (
+                    sampler.sample_original_condvec(n)
+                    if info is None
+                    else sampler.generate_cond_from_condition_column_info(info, n)
+                )
                 if cond is not None:
                     z = torch.cat([z, torch.from_numpy(cond).to(self.device)], dim=1)
                 parts.append(self.helper._apply_activate(generator(z)).cpu().numpy())

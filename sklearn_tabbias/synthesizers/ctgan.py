@@ -8,9 +8,10 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from sklearn_tabbias._validation import MAX_SEED, as_labels
-from sklearn_tabbias.base import SynthesizerMixin
+from sklearn_tabbias.base import SynthesizerMixin, proposal_size
 from sklearn_tabbias.bias import BIAS_METHODS, BiasMethod, RealRows
 from sklearn_tabbias.codecs import ContinuousCodec
+from sklearn_tabbias.conditions import Range
 from sklearn_tabbias.synthesizers._common import (
     COMMON_CONSTRAINTS,
     TorchPickleMixin,
@@ -268,9 +269,19 @@ default="pretrain"
         return _restore(table, self.schema_)
 
     def _propose(self, n_needed, rate, condition, rng):
-        """Rows by rejection, once the condition is known to be one fit has seen."""
+        """Rows to filter by the condition, drawn with ctgan's conditional vector.
+
+        The vector is set to the condition's first category, if it has one;
+        else the rows are drawn freely.
+        """
         self.schema_.conditioned_blocks(condition)  # names a value never seen
-        return super()._propose(n_needed, rate, condition, rng)
+        table = self._runner.sample(
+            self.generator_,
+            proposal_size(n_needed, rate),
+            rng.integers(MAX_SEED),
+            condition=_conditional_vector(condition, self.schema_),
+        )
+        return _restore(table, self.schema_), 0
 
 
 def _prepare(frame, schema):
@@ -320,6 +331,23 @@ def _continuous_part(codec, values):
     rest = values[~at_mass]
     fill = rest.median() if len(rest) else 0.0
     return values.where(~at_mass, fill).to_numpy()
+
+
+def _conditional_vector(condition, schema):
+    """The (prepared column, label) of the condition's first category, or None."""
+    names = list(getattr(schema, "feature_names_in_", range(schema.n_features_in_)))
+    for column, wanted in condition.items:
+        index = names.index(column)
+        codec = schema.columns_[index]
+        if isinstance(codec, ContinuousCodec) or isinstance(wanted, Range):
+            continue
+        if len(codec.values) + codec.has_nan < 2:  # constant: not a ctgan column
+            continue
+        values = pd.Series([wanted], dtype=object)
+        if np.asarray(codec.values).dtype.kind == "f":
+            values = pd.to_numeric(values, errors="coerce").astype("float64")
+        return f"c{index}", as_labels(values, _NAN)[0]
+    return None
 
 
 def _restore(table, schema):
