@@ -35,7 +35,7 @@ class Pipeline(sk_pipeline.Pipeline):
     """
 
     @available_if(_final_step_samples)
-    def sample(self, n_samples, random_state=None):
+    def sample(self, n_samples, random_state=None, return_y=False):
         """Sample from the last step and invert the earlier steps.
 
         Parameters
@@ -44,12 +44,17 @@ class Pipeline(sk_pipeline.Pipeline):
             Number of rows.
         random_state : int, RandomState instance or None, default=None
             Passed to the last step's ``sample``.
+        return_y : bool, default=False
+            Also return the synthetic target (the pipeline was fitted with a
+            ``y``, which the synthesizer models as a column).
 
         Returns
         -------
         X_synthetic : DataFrame or ndarray of shape (n_samples, n_features)
             Rows in the space of the data given to ``fit``; a DataFrame with
             its column names when ``fit`` got a DataFrame.
+        y_synthetic : Series or ndarray of shape (n_samples,)
+            Only with ``return_y``: the target of each row.
 
         Raises
         ------
@@ -67,13 +72,16 @@ class Pipeline(sk_pipeline.Pipeline):
                     "so samples cannot be mapped back to the input space; use "
                     "invertible steps before the synthesizer."
                 )
-        rows = self._final_estimator.sample(n_samples, random_state=random_state)
+        rows = self._final_estimator.sample(
+            n_samples, random_state=random_state, return_y=return_y
+        )
+        rows, y = rows if return_y else (rows, None)
         for _, step in reversed(steps):
             rows = step.inverse_transform(rows)
         names = getattr(self, "feature_names_in_", None)
         if names is not None and not isinstance(rows, pd.DataFrame):
             rows = pd.DataFrame(rows, columns=names)  # fitted on a DataFrame
-        return rows
+        return (rows, y) if return_y else rows
 
 
 def make_pipeline(*steps, memory=None, verbose=False):

@@ -142,6 +142,19 @@ def test_pipeline_fitted_on_a_frame_samples_a_frame():
     assert isinstance(sample, pd.DataFrame) and list(sample.columns) == ["a", "b"]
 
 
+def test_pipeline_fitted_with_y_samples_the_target_back():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.lognormal(8, 1, 200), "b": rng.normal(0, 1, 200)})
+    y = pd.Series(np.where(X["b"] > 0, "up", "down"), name="side")
+    pipe = make_pipeline(
+        QuantileTransformer(n_quantiles=100),
+        BiasedVAESynthesizer(bias="none", random_state=0, **TINY),
+    ).fit(X, y)
+    sample, target = pipe.sample(20, random_state=0, return_y=True)
+    assert list(sample.columns) == ["a", "b"] and sample["a"].min() > 0
+    assert len(target) == 20 and set(target) <= {"up", "down"}
+
+
 def test_pipeline_sample_needs_invertible_steps_and_a_sampler():
     X = np.random.default_rng(0).normal(size=(60, 3))
     pipe = make_pipeline(Normalizer(), BiasedVAESynthesizer(bias="none", **TINY)).fit(X)
