@@ -89,6 +89,8 @@ def scorers(table):
 REFERENCE = dict(full=(10_000, 7500, 1000, 3), quick=(1200, 500, 200, 2))
 #: ``--quick`` trains every candidate this little.
 QUICK = dict(n_seeds=2, max_epochs=3, hidden_dim=16)
+#: The runs of every full-size candidate: the paper's 10 seed runs, each fine-tuned.
+RECORDED = dict(n_seeds=10, n_finetune_runs=None)
 
 
 def done(path):
@@ -300,7 +302,9 @@ def main():
     parser.add_argument("--quick", action="store_true", help="tiny smoke-test sizes")
     args = parser.parse_args()
     sizes = REFERENCE["quick" if args.quick else "full"]
-    base = dict(random_state=0, **(QUICK if args.quick else {}))
+    # the recipe the cached results were made with (before the defaults took 3
+    # seed runs and one fine-tuning run)
+    base = dict(random_state=0, **(QUICK if args.quick else RECORDED))
     if not args.summary:
         for dataset in args.datasets:
             run_table(dataset, args, sizes, base)
