@@ -18,10 +18,10 @@ Every sampler adds ``per_row`` synthetic rows per real row of each class
 (plain augmentation), except on the imbalanced table (Adult with ">50K" cut to
 5 %), where the minority is filled up to the majority (``"auto"``). King is a
 regression: ``real`` and ``ours`` only (SMOTE has no regression form; the
-oversampler adds rows without a class). Downstream models: gradient boosting
-(``HistGradientBoosting*``) and a linear model (logistic regression or ridge,
-one-hot categories, scaled numbers). Results: one JSON line per (table, N,
-seed, fold, arm, model).
+synthetic rows are drawn freely, each with its target). Downstream models:
+gradient boosting (``HistGradientBoosting*``) and a linear model (logistic
+regression or ridge, one-hot categories, scaled numbers). Results: one JSON
+line per (table, N, seed, fold, arm, model).
 
     OMP_NUM_THREADS=1 python benchmarks/augment.py --tables adult adult5 \\
         --sizes 100 300 --seeds 0 --out augment.jsonl
@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from imblearn.over_sampling import SMOTE, SMOTENC
 from imblearn.pipeline import Pipeline
+from scipy import stats
 from sklearn.base import BaseEstimator, clone
 from sklearn.compose import make_column_transformer
 from sklearn.ensemble import (
@@ -116,17 +117,35 @@ def arms(table, task, X, y, seed, per_row):
     if not strategy:
         strategy = dict(per_row=per_row)
     vae = BiasedVAESynthesizer(bias="none", n_seeds=1)
+    if task == "regression":  # no classes: rows drawn freely, each with its target
+        return {"real": None, "ours": FreeRows(vae, per_row, seed)}
     out = {
         "real": None,
         "ours": SyntheticOversampler(vae, random_state=seed, **strategy),
     }
-    if task == "regression":
-        return out
     out["arf"] = SyntheticOversampler(
         JointPeer(ARFPeer(random_state=seed)), random_state=seed, **strategy
     )
     out["smote"] = smote(X, y, seed, table, per_row)
     return out
+
+
+class FreeRows(BaseEstimator):
+    """Plain augmentation of a regression table: ``per_row`` synthetic rows
+    per real row, drawn freely with their target (``fit(X, y)``)."""
+
+    def __init__(self, synthesizer, per_row, seed):
+        self.synthesizer = synthesizer
+        self.per_row = per_row
+        self.seed = seed
+
+    def fit_resample(self, X, y):
+        synth = clone(self.synthesizer).set_params(random_state=self.seed)
+        synth.fit(X, pd.Series(np.asarray(y), name="__y__"))
+        n_rows = int(round(self.per_row * len(X)))
+        rows, target = synth.sample(n_rows, random_state=self.seed, return_y=True)
+        X_new = pd.concat([X, rows], ignore_index=True)
+        return X_new, np.concatenate([np.asarray(y), np.asarray(target)])
 
 
 def smote(X, y, seed, table, per_row):
@@ -270,7 +289,13 @@ def main():
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--per-row", type=float, default=1.0)
     parser.add_argument("--out", default="augment.jsonl")
+    parser.add_argument(
+        "--summary", action="store_true", help="print the Markdown table of --out"
+    )
     args = parser.parse_args()
+    if args.summary:
+        print(markdown(pd.read_json(args.out, lines=True)))
+        return
     warnings.filterwarnings("ignore", category=UserWarning)
     for table in args.tables:
         for n_rows in args.sizes:
@@ -292,6 +317,34 @@ def summarise(records):
             for arm in part.columns
         }
         print(records[0]["table"], f"N={records[0]['n']}", model, metric, gains)
+
+
+def markdown(frame):
+    """Per table, N and model: each arm's mean held-out score, and its gain over
+    real rows only with a 95 % t-interval over the folds (paired by fold)."""
+    lines = [
+        "| table | N | model | metric | real | ours | SMOTE(NC) | ARF |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for (table, n, model), part in frame.groupby(["table", "n", "model"], sort=False):
+        metrics = ["r2"] if table == "king" else ["balanced_accuracy", "roc_auc"]
+        for metric in [m for m in metrics if m in part and part[m].notna().any()]:
+            wide = part.pivot_table(index="fold", columns="arm", values=metric)
+            cells = [f"{wide['real'].mean():.3f}"]
+            for arm in ("ours", "smote", "arf"):
+                cells.append(_gain(wide, arm))
+            lines.append(
+                f"| {table} | {n} | {model} | {metric} | " + " | ".join(cells) + " |"
+            )
+    return "\n".join(lines)
+
+
+def _gain(wide, arm):
+    if arm not in wide:
+        return "–"
+    diff = (wide[arm] - wide["real"]).dropna()
+    half = stats.t.ppf(0.975, len(diff) - 1) * diff.std(ddof=1) / np.sqrt(len(diff))
+    return f"{wide[arm].mean():.3f} ({diff.mean():+.3f} ± {half:.3f})"
 
 
 if __name__ == "__main__":
