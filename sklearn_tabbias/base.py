@@ -17,7 +17,8 @@ from sklearn.utils.validation import (
 )
 
 from sklearn_tabbias._validation import MAX_SEED, as_frame
-from sklearn_tabbias.conditions import plan
+from sklearn_tabbias.conditions import Condition, plan
+from sklearn_tabbias.constraints import apply, restore, rewrite
 from sklearn_tabbias.metrics.scorers import ColumnPredictionScorer
 
 __all__ = ["SynthesizerMixin", "proposal_size"]
@@ -81,6 +82,7 @@ class SynthesizerMixin:
         if self._target is not None:
             frame = self._target.joined(frame, y)
         self._columns = list(frame.columns)
+        self.constraints_, frame = apply(getattr(self, "constraints", None), frame)
         self.target_name_ = None if self._target is None else self._target.name
         rng = check_random_state(self.random_state)
         with _verbose_logging(getattr(self, "verbose", 0)):
@@ -139,6 +141,9 @@ class SynthesizerMixin:
             frame = self._sample_chunked(n_samples, rng)
         else:
             frame = self._sample_conditioned(conditions, n_samples, rng)
+        fitted = getattr(self, "constraints_", None)
+        if fitted:
+            frame = restore(fitted, frame, self._columns)
         target = getattr(self, "_target", None)
         y = None
         if target is not None:
@@ -158,7 +163,9 @@ class SynthesizerMixin:
     def _sample_conditioned(self, conditions, n_samples, rng):
         """Each row drawn under its condition, in the order of the conditions."""
         parts = []
+        fitted = getattr(self, "constraints_", None)
         for condition, rows in plan(conditions, n_samples, self._columns):
+            condition = Condition(tuple(rewrite(fitted, list(condition.items))))
             part = self._sample_matching(len(rows), condition, rng)
             parts.append(part.set_axis(rows))
         return pd.concat(parts).sort_index().reset_index(drop=True)

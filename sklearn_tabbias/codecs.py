@@ -26,7 +26,7 @@ from pandas.api.types import (
     is_timedelta64_dtype,
 )
 
-from sklearn_tabbias.conditions import Range
+from sklearn_tabbias.conditions import OneOf, Range
 
 __all__ = [
     "Allowed",
@@ -202,7 +202,11 @@ class _ValuesCodec(ColumnCodec):
         return out
 
     def allowed(self, wanted):
-        """The code of the wanted value, or the codes of the values in a ``Range``."""
+        """The code of the wanted value, or the codes of a ``OneOf`` or a ``Range``."""
+        if isinstance(wanted, OneOf):
+            return Allowed(
+                states=self.codes(pd.Series(list(wanted.values), dtype=object))
+            )
         if not isinstance(wanted, Range):
             return Allowed(states=self.codes(pd.Series([wanted], dtype=object)))
         try:
@@ -426,6 +430,11 @@ class ContinuousCodec(ColumnCodec):
         an exact value is the range of that one value. A column measured to
         full precision (no grid) takes ranges only.
         """
+        if isinstance(wanted, OneOf):
+            raise ValueError(
+                f"conditions[{self.name!r}]: a numeric column takes a value or a "
+                "range (low, high), not several values."
+            )
         if not isinstance(wanted, Range):
             wanted = self._exact(wanted)
             if isinstance(wanted, Allowed):

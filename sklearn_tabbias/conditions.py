@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Condition", "Range", "plan"]
+__all__ = ["Condition", "OneOf", "Range", "holds", "plan"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,23 @@ class Range:
 
 
 @dataclass(frozen=True)
+class OneOf:
+    """Any of several values of a categorical column.
+
+    Examples
+    --------
+    >>> OneOf(("Black", "Other")).describe()
+    "one of ('Black', 'Other')"
+    """
+
+    values: tuple
+
+    def describe(self):
+        """The alternatives."""
+        return f"one of {tuple(self.values)!r}"
+
+
+@dataclass(frozen=True)
 class Condition:
     """What every row of a group must hold: column -> value or :class:`Range`.
 
@@ -62,21 +79,28 @@ class Condition:
         """Boolean mask of the rows of ``frame`` that hold the condition."""
         mask = np.ones(len(frame), dtype=bool)
         for column, wanted in self.items:
-            mask &= _holds(frame[column], wanted)
+            mask &= holds(frame[column], wanted)
         return mask
 
     def describe(self):
         """The condition as the user would write it."""
         parts = [
-            f"{column!r}: {w.describe() if isinstance(w, Range) else repr(w)}"
+            f"{column!r}: {w.describe() if hasattr(w, 'describe') else repr(w)}"
             for column, w in self.items
         ]
         return "{" + ", ".join(parts) + "}"
 
 
-def _holds(column, wanted):
+def holds(column, wanted):
+    """Whether each value of ``column`` meets ``wanted``.
+
+    ``wanted`` is a value (NaN or None: a missing cell), a ``Range`` or a
+    ``OneOf``.
+    """
     if isinstance(wanted, Range):
         return wanted.holds(column)
+    if isinstance(wanted, OneOf):
+        return column.isin(list(wanted.values)).to_numpy()
     if _is_missing(wanted):
         return column.isna().to_numpy()
     return (column == wanted).fillna(False).to_numpy(dtype=bool)

@@ -9,6 +9,7 @@ import torch
 #: Parameter constraints of the parameters every synthesizer has.
 COMMON_CONSTRAINTS = {
     "categorical_features": ["array-like", None],
+    "constraints": [list, None],
     "random_state": ["random_state"],
     "device": [str, torch.device],
     "verbose": ["verbose"],

@@ -49,7 +49,7 @@ class BiasedFitMixin:
         if extra is not None:
             extra = _with_dtypes(_named(extra, frame.columns), frame)
         encoder = TabularEncoder(
-            categorical_features=self.categorical_features,
+            categorical_features=self._categorical_left(),
             random_state=rng.randint(MAX_SEED),
         ).fit(frame if extra is None else pd.concat([frame, extra], ignore_index=True))
         check_varying(encoder)
@@ -74,6 +74,13 @@ class BiasedFitMixin:
         self._finish(runner, seed_runs, final, real)
         self.history_ = runner.records
         self._runner = runner
+
+    def _categorical_left(self):
+        """``categorical_features`` less the columns constraints rewrote."""
+        consumed = {c for k in self.constraints_ or [] for c in k.columns}
+        if self.categorical_features is None or not consumed:
+            return self.categorical_features
+        return [c for c in self.categorical_features if c not in consumed]
 
     def _encode_known(self, runner, encoder, X):
         """``X`` encoded like the real rows, its unknown rows left out."""

@@ -109,6 +109,11 @@ default="pretrain"
     categorical_features : array-like of str or int, default=None
         Columns forced to be discrete; others are inferred as in
         :class:`~sklearn_tabbias.encoding.TabularEncoder`.
+    constraints : list, default=None
+        Rules every sampled row keeps by construction, e.g.
+        ``[FixedCombinations(["education", "education-num"])]`` (see
+        :mod:`sklearn_tabbias.constraints`); fitted copies are
+        ``constraints_``.
     n_jobs : int, default=None
         Processes for the independent seed runs of "avg", "drs" and "maml"
         (joblib); the result does not depend on it.
@@ -196,6 +201,7 @@ default="pretrain"
         discriminator_steps=1,
         log_frequency=True,
         categorical_features=None,
+        constraints=None,
         n_jobs=None,
         random_state=None,
         device="cpu",
@@ -218,6 +224,7 @@ default="pretrain"
         self.discriminator_steps = discriminator_steps
         self.log_frequency = log_frequency
         self.categorical_features = categorical_features
+        self.constraints = constraints
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.device = device

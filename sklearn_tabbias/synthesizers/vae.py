@@ -104,6 +104,11 @@ maml_first_order : default=None
     categorical_features : array-like of str or int, default=None
         Columns to treat as categorical whatever their dtype (see
         :class:`~sklearn_tabbias.encoding.TabularEncoder`).
+    constraints : list, default=None
+        Rules every sampled row keeps by construction, e.g.
+        ``[FixedCombinations(["education", "education-num"])]`` (see
+        :mod:`sklearn_tabbias.constraints`); fitted copies are
+        ``constraints_``.
     random_state : int, RandomState instance or None, default=None
         Seeds every initialisation, split, batch order and sample. The global
         numpy and torch random states are never used.
@@ -209,6 +214,7 @@ maml_first_order : default=None
         maml_first_order=None,
         bgm_components=10,
         categorical_features=None,
+        constraints=None,
         random_state=None,
         device="cpu",
         verbose=0,
@@ -232,6 +238,7 @@ maml_first_order : default=None
         self.maml_first_order = maml_first_order
         self.bgm_components = bgm_components
         self.categorical_features = categorical_features
+        self.constraints = constraints
         self.random_state = random_state
         self.device = device
         self.verbose = verbose

@@ -1,0 +1,145 @@
+"""Rules of the data that synthetic rows keep by construction.
+
+A constraint is passed as ``constraints=[...]`` to a synthesizer. It is fitted
+on the real rows, rewrites the table the model learns (``transform``) and turns
+the model's rows back into the user's columns (``reverse``), so every sampled
+row obeys it whatever the model does.
+
+* :class:`FixedCombinations`: the combinations of some columns are those seen
+  in the real rows (Adult's ``education`` and ``education-num``; a city and
+  its country). The columns become one categorical column of the observed
+  combinations.
+
+Conditions of ``sample(conditions=...)`` on constrained columns are rewritten
+the same way (:meth:`FixedCombinations.condition`).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sklearn_tabbias.conditions import OneOf, Range, holds
+
+__all__ = ["FixedCombinations", "apply", "restore", "rewrite"]
+
+
+@dataclass
+class FixedCombinations:
+    """Only the combinations of ``columns`` seen in the real rows are sampled.
+
+    Parameters
+    ----------
+    columns : list of str or int
+        Two or more columns of the table.
+
+    Attributes
+    ----------
+    combinations_ : DataFrame
+        The observed combinations, one row each (after ``fit``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"level": ["a", "b", "a"], "code": [1, 2, 1]})
+    >>> rule = FixedCombinations(["level", "code"]).fit(table)
+    >>> rule.transform(table).columns.tolist()
+    ['level+code']
+    >>> rule.reverse(rule.transform(table)).equals(table)
+    True
+    """
+
+    columns: list
+    combinations_: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def name(self):
+        """The name of the joint column."""
+        return "+".join(str(c) for c in self.columns)
+
+    def fit(self, frame):
+        """Learn the combinations the real rows hold."""
+        missing = [c for c in self.columns if c not in frame.columns]
+        if len(set(self.columns)) < 2 or missing:
+            raise ValueError(
+                f"FixedCombinations needs two or more columns of the table; got "
+                f"{list(self.columns)}"
+                + (f", of which {missing} are not columns." if missing else ".")
+            )
+        if self.name in frame.columns:
+            raise ValueError(
+                f"FixedCombinations({list(self.columns)}): the table already has "
+                f"a column {self.name!r}; rename it."
+            )
+        combos = frame[self.columns].drop_duplicates().reset_index(drop=True)
+        self.combinations_ = combos
+        return self
+
+    def transform(self, frame):
+        """The table with the columns replaced by the code of their combination."""
+        codes = self._codes(frame[self.columns])
+        position = list(frame.columns).index(self.columns[0])
+        out = frame.drop(columns=self.columns)
+        out.insert(min(position, out.shape[1]), self.name, codes)
+        return out
+
+    def reverse(self, frame):
+        """The model's rows with the columns of their combination back."""
+        index = frame[self.name].astype(int).to_numpy()
+        values = self.combinations_.iloc[index].reset_index(drop=True)
+        out = frame.drop(columns=self.name).reset_index(drop=True)
+        for column in self.columns:
+            out[column] = values[column].to_numpy()
+            out[column] = out[column].astype(self.combinations_[column].dtype)
+        return out
+
+    def condition(self, items):
+        """Conditions on the columns as one condition on the joint column."""
+        mine = [(c, w) for c, w in items if c in self.columns]
+        if not mine:
+            return items
+        keep = np.ones(len(self.combinations_), dtype=bool)
+        for column, wanted in mine:
+            keep &= holds(self.combinations_[column], wanted)
+        if not keep.any():
+            raise ValueError(
+                f"conditions {dict(mine)}: no combination of {list(self.columns)} "
+                "seen in fit meets them (FixedCombinations)."
+            )
+        rest = [(c, w) for c, w in items if c not in self.columns]
+        codes = tuple(str(i) for i in np.flatnonzero(keep))
+        return [*rest, (self.name, OneOf(codes))]
+
+    def _codes(self, part):
+        keys = pd.MultiIndex.from_frame(self.combinations_.astype(object))
+        found = keys.get_indexer(pd.MultiIndex.from_frame(part.astype(object)))
+        if (found < 0).any():
+            row = part[found < 0].iloc[0].to_dict()
+            raise ValueError(f"{row} is not a combination seen in fit.")
+        return found.astype(str)
+
+
+def apply(constraints, frame):
+    """Each constraint fitted on ``frame`` in turn; the table the model learns."""
+    fitted = []
+    for constraint in constraints or []:
+        if isinstance(constraint, Range):  # a guard against a common mix-up
+            raise TypeError("Range is a condition of sample(), not a constraint.")
+        constraint = type(constraint)(list(constraint.columns)).fit(frame)
+        frame = constraint.transform(frame)
+        fitted.append(constraint)
+    return fitted, frame
+
+
+def restore(fitted, frame, columns):
+    """The model's rows in the user's columns, in their order."""
+    for constraint in reversed(fitted):
+        frame = constraint.reverse(frame)
+    return frame[columns]
+
+
+def rewrite(fitted, items):
+    """Condition items on the user's columns as items on the model's columns."""
+    for constraint in fitted:
+        items = constraint.condition(items)
+    return items

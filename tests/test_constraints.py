@@ -1,0 +1,94 @@
+"""constraints=[FixedCombinations(...)]: sampled rows keep the observed combinations."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from sklearn_tabbias import BiasedCTGAN, BiasedVAESynthesizer
+from sklearn_tabbias.conditions import OneOf
+from sklearn_tabbias.constraints import FixedCombinations
+
+FAST = dict(bias="none", n_seeds=1, max_epochs=30, min_steps=100, hidden_dim=32)
+CODES = {k: i + 1 for i, k in enumerate("abcdefgh")}
+
+
+def _table(n=300, seed=0):
+    """``code`` is a function of ``level`` (as Adult's education-num of education)."""
+    rng = np.random.default_rng(seed)
+    level = rng.choice(list(CODES), n)
+    code = pd.Series(level).map(CODES).to_numpy()
+    return pd.DataFrame({"level": level, "x": rng.normal(size=n) + code, "code": code})
+
+
+def test_the_columns_become_one_and_come_back():
+    table = _table()
+    rule = FixedCombinations(["level", "code"]).fit(table)
+    assert len(rule.combinations_) == 8
+    model = rule.transform(table)
+    assert list(model.columns) == ["level+code", "x"]
+    back = rule.reverse(model)[list(table.columns)]
+    pd.testing.assert_frame_equal(back, table)
+
+
+@pytest.mark.parametrize(
+    "columns, message",
+    [(["level"], "two or more columns"), (["level", "nope"], "\\['nope'\\] are not")],
+)
+def test_bad_columns_are_named(columns, message):
+    with pytest.raises(ValueError, match=message):
+        FixedCombinations(columns).fit(_table())
+
+
+def test_a_joint_name_already_taken_is_an_error():
+    table = _table().assign(**{"level+code": 1})
+    with pytest.raises(ValueError, match="already has a column 'level\\+code'"):
+        FixedCombinations(["level", "code"]).fit(table)
+
+
+@pytest.mark.parametrize("cls", [BiasedVAESynthesizer, BiasedCTGAN])
+def test_every_sampled_row_is_an_observed_combination(cls):
+    table = _table()
+    params = FAST if cls is BiasedVAESynthesizer else dict(bias="none", epochs=5)
+    rule = FixedCombinations(["level", "code"])
+    synth = cls(constraints=[rule], random_state=0, **params).fit(table)
+    assert rule.combinations_ is None  # the user's object is not fitted
+    assert synth.constraints_[0].combinations_ is not None
+    sample = synth.sample(500, random_state=0)
+    assert list(sample.columns) == list(table.columns)
+    assert sample.dtypes.equals(table.dtypes)
+    assert (sample["code"] == sample["level"].map(CODES)).all()
+    assert clone(synth).get_params()["constraints"][0].columns == ["level", "code"]
+
+
+def test_conditions_on_constrained_columns_are_rewritten():
+    synth = BiasedVAESynthesizer(
+        constraints=[FixedCombinations(["level", "code"])], random_state=0, **FAST
+    ).fit(_table())
+    rows = synth.sample(20, conditions={"code": 3, "x": (0, None)}, random_state=0)
+    assert (rows["level"] == "c").all() and (rows["code"] == 3).all()
+    assert (rows["x"] >= 0).all()
+    rows = synth.sample(40, conditions={"level": OneOf(("a", "h"))}, random_state=0)
+    assert set(rows["level"]) <= {"a", "h"} and set(rows["code"]) <= {1, 8}
+    with pytest.raises(ValueError, match="no combination of \\['level', 'code'\\]"):
+        synth.sample(3, conditions={"code": 99})
+
+
+def test_categorical_features_may_name_constrained_columns():
+    synth = BiasedVAESynthesizer(
+        constraints=[FixedCombinations(["level", "code"])],
+        categorical_features=["code"],
+        random_state=0,
+        **FAST,
+    ).fit(_table())
+    assert synth.sample(10).shape == (10, 3)
+
+
+def test_adult_education_and_education_num_stay_consistent(adult300):
+    pair = ["education", "education-num"]
+    synth = BiasedVAESynthesizer(
+        constraints=[FixedCombinations(pair)], random_state=0, **FAST
+    ).fit(adult300)
+    sample = synth.sample(1000, random_state=0)
+    seen = set(map(tuple, adult300[pair].drop_duplicates().to_numpy()))
+    assert set(map(tuple, sample[pair].to_numpy())) <= seen
