@@ -10,8 +10,10 @@ at random (the seed), fit a synthesizer, sample 2,000 rows, then score them on
 * detection: cross-validated ROC AUC of a classifier telling held-out real rows
   from synthetic rows (0.5 = indistinguishable).
 
-``--set name=value`` changes a synthesizer parameter (repeatable), so one run
-is one arm of an ablation. Results go to a JSON-lines file, one line per fit.
+``--set name=value ...`` changes synthesizer parameters (one ``--set`` with
+several pairs), so one run is one arm of an ablation; ``--fixed a,b`` adds the
+constraint ``FixedCombinations(["a", "b"])`` (repeatable). Results go to a
+JSON-lines file, one line per fit.
 
     OMP_NUM_THREADS=1 python benchmarks/small_data.py --datasets letter king \\
         --sizes 100 300 --seeds 0 1 2 --out small.jsonl
@@ -26,6 +28,7 @@ import numpy as np
 from joblib import Parallel, delayed
 
 from sklearn_tabbias import BiasedCTGAN, BiasedVAESynthesizer, datasets
+from sklearn_tabbias.constraints import FixedCombinations
 from sklearn_tabbias.metrics import estimate_detection, utility
 
 FETCH = {
@@ -103,17 +106,26 @@ def main():
     parser.add_argument("--model", default="vae")
     parser.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE")
     parser.add_argument("--label", default="", help="name of the arm")
+    parser.add_argument(
+        "--fixed",
+        action="append",
+        default=[],
+        metavar="COLUMN,COLUMN",
+        help="keep the observed combinations of these columns (repeatable)",
+    )
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--out", default="small_data.jsonl")
     args = parser.parse_args()
     params = parse_set(args.set)
+    if args.fixed:
+        params["constraints"] = [FixedCombinations(f.split(",")) for f in args.fixed]
     jobs = [(d, n, s) for d in args.datasets for n in args.sizes for s in args.seeds]
     records = Parallel(n_jobs=args.n_jobs)(
         delayed(run_one)(d, n, s, args.model, params) for d, n, s in jobs
     )
     with open(args.out, "a") as out:
         for record in records:
-            out.write(json.dumps(dict(record, label=args.label)) + "\n")
+            out.write(json.dumps(dict(record, label=args.label), default=repr) + "\n")
     summarise(records, args.label)
 
 
