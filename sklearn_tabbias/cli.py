@@ -105,8 +105,23 @@ def estimator_params(args):
     }
     if hasattr(args, "categorical"):
         params["categorical_features"] = args.categorical
+    if getattr(args, "constraints", None):
+        params["constraints"] = _read_constraints(args.constraints)
     params.update(_pairs(args.param, "--param"))
     return params
+
+
+def _read_constraints(path):
+    """The constraints of a JSON file: [{"type": ..., "columns": [...]}, ...]."""
+    import json
+
+    from sklearn_tabbias.constraints import from_records
+
+    try:
+        records = json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise CommandError(f"--constraints {path}: {error}") from None
+    return from_records(records)
 
 
 def _pairs(items, option):
@@ -143,6 +158,8 @@ def fit(args):
             params["categorical_features"] = sorted({*listed, args.target})
     if params.get("categorical_features"):
         _check_columns(frame, params["categorical_features"], args.data)
+    for constraint in params.get("constraints") or []:
+        _check_columns(frame, constraint.columns, args.data)
     model = cls(**params)
     started = time.perf_counter()
     model.fit(frame)
@@ -273,6 +290,13 @@ def build_parser():
         default=[],
         metavar="NAME=VALUE",
         help="any other estimator parameter, e.g. --param max_epochs=200",
+    )
+    p.add_argument(
+        "--constraints",
+        default=None,
+        metavar="FILE",
+        help='JSON list of rules every row keeps, e.g. [{"type": '
+        '"FixedCombinations", "columns": ["education", "education-num"]}]',
     )
     p.add_argument("-v", "--verbose", action="count", default=skip)
     p.add_argument("--sep", default=",", help="CSV field separator")

@@ -21,7 +21,7 @@ import pandas as pd
 
 from sklearn_tabbias.conditions import OneOf, Range, holds
 
-__all__ = ["FixedCombinations", "apply", "restore", "rewrite"]
+__all__ = ["FixedCombinations", "apply", "from_records", "restore", "rewrite"]
 
 
 @dataclass
@@ -117,6 +117,32 @@ class FixedCombinations:
             row = part[found < 0].iloc[0].to_dict()
             raise ValueError(f"{row} is not a combination seen in fit.")
         return found.astype(str)
+
+
+#: The constraint each ``"type"`` of :func:`from_records` names.
+KINDS = {"FixedCombinations": FixedCombinations}
+
+
+def from_records(records):
+    """Constraints from plain records, e.g. a JSON file's list.
+
+    Examples
+    --------
+    >>> from_records([{"type": "FixedCombinations", "columns": ["a", "b"]}])
+    [FixedCombinations(columns=['a', 'b'])]
+    """
+    if not isinstance(records, list):
+        raise ValueError("constraints: expected a list of {'type': ..., ...} records.")
+    constraints = []
+    for record in records:
+        kind = KINDS.get(record.get("type") if isinstance(record, dict) else None)
+        if kind is None or not isinstance(record.get("columns"), list):
+            raise ValueError(
+                f"constraints: {record!r} is not a constraint; expected "
+                f"{{'type': one of {sorted(KINDS)}, 'columns': [...]}}."
+            )
+        constraints.append(kind(record["columns"]))
+    return constraints
 
 
 def apply(constraints, frame):

@@ -1,3 +1,5 @@
+import json
+
 import joblib
 import pandas as pd
 import pytest
@@ -170,3 +172,18 @@ def test_evaluate_reports_privacy_with_train(tmp_path, adult300, capsys):
     assert (
         "bad.csv and the real table have different columns" in capsys.readouterr().err
     )
+
+
+def test_fit_keeps_the_rules_of_a_constraints_file(tmp_path, table_csv, capsys):
+    rules = tmp_path / "rules.json"
+    pair = ["education", "education-num"]
+    rules.write_text(json.dumps([{"type": "FixedCombinations", "columns": pair}]))
+    model, rows = tmp_path / "model.joblib", tmp_path / "rows.csv"
+    argv = ["fit", str(table_csv), "-o", str(model), "--constraints", str(rules)]
+    assert main([*argv, "--bias", "none", *TINY_PARAMS]) == 0
+    assert main(["sample", str(model), "-n", "200", "-o", str(rows)]) == 0
+    seen = set(map(tuple, pd.read_csv(table_csv)[pair].drop_duplicates().to_numpy()))
+    assert set(map(tuple, pd.read_csv(rows)[pair].to_numpy())) <= seen
+    rules.write_text(json.dumps([{"type": "Sometimes", "columns": pair}]))
+    assert main([*argv, *TINY_PARAMS]) == 2
+    assert "is not a constraint" in capsys.readouterr().err
