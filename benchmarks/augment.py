@@ -159,13 +159,12 @@ def smote(X, y, seed, table, per_row):
     k = min(5, int(counts.min()) - 1)
     categorical = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
     options = dict(sampling_strategy=strategy, k_neighbors=k, random_state=seed)
-    if not categorical:
-        return make_pipeline(SimpleImputer(), SMOTE(**options))
-    return SMOTENCFrame(categorical, options)
+    return SMOTEFrame(categorical, options)
 
 
-class SMOTENCFrame(BaseEstimator):
-    """SMOTENC on a frame with NaN: categories' NaN as a level, numbers' median."""
+class SMOTEFrame(BaseEstimator):
+    """SMOTENC (SMOTE without categories) on a frame with NaN: categories' NaN
+    as a level, numbers' NaN as their median."""
 
     def __init__(self, categorical, options):
         self.categorical = categorical
@@ -179,6 +178,8 @@ class SMOTENCFrame(BaseEstimator):
                 if c in self.categorical
                 else X[c].fillna(X[c].median())
             )
+        if not self.categorical:
+            return SMOTE(**self.options).fit_resample(X, y)
         sampler = SMOTENC(categorical_features=self.categorical, **self.options)
         return sampler.fit_resample(X, y)
 
