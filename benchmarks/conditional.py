@@ -22,6 +22,7 @@ import numpy as np
 
 from sklearn_tabbias import BiasedVAESynthesizer, datasets
 from sklearn_tabbias.conditions import plan
+from sklearn_tabbias.constraints import FixedCombinations
 from sklearn_tabbias.metrics import estimate_detection
 
 CONDITIONS = {
@@ -33,12 +34,17 @@ CONDITIONS = {
 }
 
 
-def run(n_rows, seed, n_samples=1000):
-    """One fit and every condition's record."""
+def run(n_rows, seed, fixed=(), n_samples=1000):
+    """One fit and every condition's record (``fixed``: column pairs to keep)."""
     frame, _ = datasets.fetch_adult()
     frame = frame.sample(frac=1, random_state=seed).reset_index(drop=True)
     train, test = frame.iloc[:n_rows], frame.iloc[n_rows:]
-    synth = BiasedVAESynthesizer(bias="none", n_seeds=1, random_state=seed)
+    synth = BiasedVAESynthesizer(
+        bias="none",
+        n_seeds=1,
+        random_state=seed,
+        constraints=[FixedCombinations(f.split(",")) for f in fixed] or None,
+    )
     started = time.perf_counter()
     synth.fit(train)
     records = [dict(condition="fit", seconds=time.perf_counter() - started)]
@@ -65,7 +71,7 @@ def run(n_rows, seed, n_samples=1000):
                 detection_filtered=_detection(real, met.iloc[:n], seed),
             )
         )
-    return [dict(r, seed=seed, n_rows=n_rows) for r in records]
+    return [dict(r, seed=seed, n_rows=n_rows, fixed=list(fixed)) for r in records]
 
 
 def _detection(real, synthetic, seed):
@@ -77,8 +83,15 @@ def main():
     parser.add_argument("--n-rows", type=int, default=2000)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--out", default=None, help="JSON-lines file to append to")
+    parser.add_argument(
+        "--fixed",
+        action="append",
+        default=[],
+        metavar="COLUMN,COLUMN",
+        help="fit with FixedCombinations of these columns (repeatable)",
+    )
     args = parser.parse_args()
-    records = [r for seed in args.seeds for r in run(args.n_rows, seed)]
+    records = [r for seed in args.seeds for r in run(args.n_rows, seed, args.fixed)]
     for r in records:
         print({k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()})
     if args.out:
