@@ -9,11 +9,15 @@ row obeys it whatever the model does.
   in the real rows (Adult's ``education`` and ``education-num``; a city and
   its country). The columns become one categorical column of the observed
   combinations.
+* :class:`Inequality`: one column never exceeds another (admission before
+  discharge). The model learns the difference, which stays within the
+  non-negative range it saw.
 
 Conditions of ``sample(conditions=...)`` on constrained columns are rewritten
-the same way (:meth:`FixedCombinations.condition`).
+the same way (``condition``), where they can be.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +25,14 @@ import pandas as pd
 
 from sklearn_tabbias.conditions import OneOf, Range, holds
 
-__all__ = ["FixedCombinations", "apply", "from_records", "restore", "rewrite"]
+__all__ = [
+    "FixedCombinations",
+    "Inequality",
+    "apply",
+    "from_records",
+    "restore",
+    "rewrite",
+]
 
 
 @dataclass
@@ -56,6 +67,11 @@ class FixedCombinations:
     def name(self):
         """The name of the joint column."""
         return "+".join(str(c) for c in self.columns)
+
+    @property
+    def removes(self):
+        """The user's columns the model does not see."""
+        return list(self.columns)
 
     def fit(self, frame):
         """Learn the combinations the real rows hold."""
@@ -119,8 +135,121 @@ class FixedCombinations:
         return found.astype(str)
 
 
+@dataclass
+class Inequality:
+    """``low_column`` ≤ ``high_column`` in every sampled row (numbers or dates).
+
+    The model learns ``high - low`` (in the dates' ticks) in place of the high
+    column; decoded differences stay within the range seen in fit, so they are
+    never negative. A row missing either value misses the high one.
+
+    Parameters
+    ----------
+    low_column, high_column : str or int
+        Two numeric, datetime or timedelta columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> stay = pd.DataFrame({"in": [1, 5], "out": [3, 9]})
+    >>> rule = Inequality("in", "out").fit(stay)
+    >>> rule.transform(stay)["out - in"].tolist()
+    [2.0, 4.0]
+    """
+
+    low_column: object
+    high_column: object
+    dtype_: object = field(default=None, repr=False)
+
+    @property
+    def columns(self):
+        """Both columns."""
+        return [self.low_column, self.high_column]
+
+    @property
+    def removes(self):
+        """The high column (its difference from the low one replaces it)."""
+        return [self.high_column]
+
+    @property
+    def name(self):
+        """The name of the difference column."""
+        return f"{self.high_column} - {self.low_column}"
+
+    def fit(self, frame):
+        """Check the real rows keep the rule and remember the high column's dtype."""
+        missing = [c for c in self.columns if c not in frame.columns]
+        if missing or self.low_column == self.high_column:
+            raise ValueError(
+                f"Inequality needs two different columns of the table; got "
+                f"{self.columns}."
+            )
+        gap = self._difference(frame)
+        if (gap < 0).any():
+            raise ValueError(
+                f"Inequality({self.low_column!r}, {self.high_column!r}): "
+                f"{int((gap < 0).sum())} real rows have {self.high_column!r} below "
+                f"{self.low_column!r}."
+            )
+        self.dtype_ = frame[self.high_column].dtype
+        return self
+
+    def transform(self, frame):
+        """The table with the high column replaced by the difference."""
+        out = frame.copy()
+        position = list(frame.columns).index(self.high_column)
+        gap = self._difference(frame)
+        out = out.drop(columns=self.high_column)
+        out.insert(position, self.name, gap.to_numpy())
+        return out
+
+    def reverse(self, frame):
+        """The model's rows with the high column back (low + difference)."""
+        out = frame.drop(columns=self.name).reset_index(drop=True)
+        gap = frame[self.name].clip(lower=0).reset_index(drop=True)
+        low = out[self.low_column]
+        if _is_temporal(self.dtype_):
+            unit = np.datetime_data(self.dtype_)[0]
+            high = low + pd.to_timedelta(gap.round(), unit=unit)
+        else:
+            high = pd.to_numeric(low, errors="coerce") + gap
+            if pd.api.types.is_integer_dtype(self.dtype_) and not high.isna().any():
+                high = high.round()
+        out[self.high_column] = high.astype(self.dtype_)
+        return out
+
+    def condition(self, items):
+        """Conditions on the low column pass; on the high one they cannot."""
+        if any(c == self.high_column for c, _ in items):
+            raise ValueError(
+                f"conditions on {self.high_column!r} are not supported with "
+                f"Inequality({self.low_column!r}, {self.high_column!r}); condition "
+                f"on {self.low_column!r} instead."
+            )
+        return items
+
+    def _difference(self, frame):
+        low, high = (_numbers(frame[c]) for c in self.columns)
+        return high - low
+
+
+def _is_temporal(dtype):
+    return pd.api.types.is_datetime64_any_dtype(
+        dtype
+    ) or pd.api.types.is_timedelta64_dtype(dtype)
+
+
+def _numbers(column):
+    """A column as floats (dates and durations as their ticks)."""
+    if _is_temporal(column.dtype):
+        ticks = column.array.asi8.astype("float64")
+        ticks[column.isna().to_numpy()] = np.nan
+        return pd.Series(ticks, index=column.index)
+    return pd.to_numeric(column, errors="coerce").astype("float64")
+
+
 #: The constraint each ``"type"`` of :func:`from_records` names.
-KINDS = {"FixedCombinations": FixedCombinations}
+KINDS = {"FixedCombinations": FixedCombinations, "Inequality": Inequality}
 
 
 def from_records(records):
@@ -136,12 +265,15 @@ def from_records(records):
     constraints = []
     for record in records:
         kind = KINDS.get(record.get("type") if isinstance(record, dict) else None)
-        if kind is None or not isinstance(record.get("columns"), list):
+        try:
+            options = {k: v for k, v in record.items() if k != "type"}
+            constraints.append(kind(**options))
+        except (TypeError, AttributeError):
             raise ValueError(
-                f"constraints: {record!r} is not a constraint; expected "
-                f"{{'type': one of {sorted(KINDS)}, 'columns': [...]}}."
-            )
-        constraints.append(kind(record["columns"]))
+                f"constraints: {record!r} is not a constraint; expected e.g. "
+                "{'type': 'FixedCombinations', 'columns': [...]} or {'type': "
+                "'Inequality', 'low_column': ..., 'high_column': ...}."
+            ) from None
     return constraints
 
 
@@ -151,7 +283,7 @@ def apply(constraints, frame):
     for constraint in constraints or []:
         if isinstance(constraint, Range):  # a guard against a common mix-up
             raise TypeError("Range is a condition of sample(), not a constraint.")
-        constraint = type(constraint)(list(constraint.columns)).fit(frame)
+        constraint = copy.deepcopy(constraint).fit(frame)
         frame = constraint.transform(frame)
         fitted.append(constraint)
     return fitted, frame

@@ -7,7 +7,7 @@ from sklearn.base import clone
 
 from sklearn_tabbias import BiasedCTGAN, BiasedVAESynthesizer
 from sklearn_tabbias.conditions import OneOf
-from sklearn_tabbias.constraints import FixedCombinations
+from sklearn_tabbias.constraints import FixedCombinations, Inequality, from_records
 
 FAST = dict(bias="none", n_seeds=1, max_epochs=30, min_steps=100, hidden_dim=32)
 CODES = {k: i + 1 for i, k in enumerate("abcdefgh")}
@@ -92,3 +92,51 @@ def test_adult_education_and_education_num_stay_consistent(adult300):
     sample = synth.sample(1000, random_state=0)
     seen = set(map(tuple, adult300[pair].drop_duplicates().to_numpy()))
     assert set(map(tuple, sample[pair].to_numpy())) <= seen
+
+
+def _stays(n=300, seed=0):
+    """Hospital stays: discharge never before admission."""
+    rng = np.random.default_rng(seed)
+    admitted = pd.Timestamp("2020-01-01") + pd.to_timedelta(
+        rng.integers(0, 365, n), "D"
+    )
+    days = rng.gamma(2.0, 3.0, n).round()
+    return pd.DataFrame(
+        {
+            "age": rng.integers(20, 90, n),
+            "admitted": admitted,
+            "discharged": admitted + pd.to_timedelta(days, "D"),
+            "cost": (days * 1000 + rng.normal(0, 300, n)).round(),
+            "paid": (days * 900).round(),
+        }
+    )
+
+
+def test_inequality_keeps_dates_and_numbers_in_order():
+    stays = _stays()
+    rules = [Inequality("admitted", "discharged"), Inequality("paid", "cost")]
+    with pytest.raises(ValueError, match="real rows have 'cost' below 'paid'"):
+        BiasedVAESynthesizer(constraints=rules, **FAST).fit(stays)
+    rules = [Inequality("admitted", "discharged"), Inequality("age", "cost")]
+    synth = BiasedVAESynthesizer(constraints=rules, random_state=0, **FAST).fit(stays)
+    sample = synth.sample(1000, random_state=0)
+    assert list(sample.columns) == list(stays.columns)
+    assert sample.dtypes.equals(stays.dtypes)
+    assert (sample["discharged"] >= sample["admitted"]).all()
+    assert (sample["cost"] >= sample["age"]).all()
+    rows = synth.sample(10, conditions={"age": (30, 40)}, random_state=0)
+    assert rows["age"].between(30, 40).all()
+    with pytest.raises(ValueError, match="conditions on 'discharged' are not"):
+        synth.sample(3, conditions={"discharged": (pd.Timestamp("2020-03-01"), None)})
+
+
+def test_constraints_read_from_records():
+    rules = from_records(
+        [
+            {"type": "FixedCombinations", "columns": ["a", "b"]},
+            {"type": "Inequality", "low_column": "in", "high_column": "out"},
+        ]
+    )
+    assert rules == [FixedCombinations(["a", "b"]), Inequality("in", "out")]
+    with pytest.raises(ValueError, match="is not a constraint"):
+        from_records([{"type": "Inequality", "columns": ["in", "out"]}])

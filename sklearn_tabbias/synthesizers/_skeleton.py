@@ -77,7 +77,7 @@ class BiasedFitMixin:
 
     def _categorical_left(self):
         """``categorical_features`` less the columns constraints rewrote."""
-        consumed = {c for k in self.constraints_ or [] for c in k.columns}
+        consumed = {c for k in self.constraints_ or [] for c in k.removes}
         if self.categorical_features is None or not consumed:
             return self.categorical_features
         return [c for c in self.categorical_features if c not in consumed]
