@@ -29,6 +29,7 @@ __all__ = [
     "FixedCombinations",
     "Inequality",
     "apply",
+    "detect",
     "from_records",
     "restore",
     "rewrite",
@@ -246,6 +247,73 @@ def _numbers(column):
         ticks[column.isna().to_numpy()] = np.nan
         return pd.Series(ticks, index=column.index)
     return pd.to_numeric(column, errors="coerce").astype("float64")
+
+
+def detect(frame, max_levels=50, min_rows_per_combination=5):
+    """Constraints the rows of ``frame`` suggest, to review before use.
+
+    * :class:`FixedCombinations` for columns that map one to one (each value of
+      one pairs with one value of the other, both ways), chained into groups;
+      at most ``max_levels`` values a column, and at least
+      ``min_rows_per_combination`` rows per combination on average, so that
+      the map is not an accident of few rows.
+    * :class:`Inequality` for numeric or date columns whose values overlap but
+      never cross in a row (one is never above the other).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"grade": list("abcabcabcabcabc"),
+    ...                       "level": [1, 2, 3] * 5,
+    ...                       "start": range(15), "end": range(2, 17)})
+    >>> for rule in detect(frame, max_levels=10):
+    ...     print(rule)
+    FixedCombinations(columns=['grade', 'level'])
+    Inequality(low_column='start', high_column='end')
+    """
+    groups = _one_to_one_groups(frame, max_levels, min_rows_per_combination)
+    found = [FixedCombinations(group) for group in groups]
+    numeric = [
+        c
+        for c in frame.columns
+        if _is_temporal(frame[c].dtype)
+        or (pd.api.types.is_numeric_dtype(frame[c]) and frame[c].nunique() > max_levels)
+    ]
+    for low in numeric:
+        for high in numeric:
+            if low != high and _never_crosses(frame[low], frame[high]):
+                found.append(Inequality(low, high))
+    return found
+
+
+def _one_to_one_groups(frame, max_levels, min_rows):
+    columns = [c for c in frame.columns if 2 <= frame[c].nunique() <= max_levels]
+    parent = {c: c for c in columns}
+
+    def root(c):
+        while parent[c] != c:
+            c = parent[c]
+        return c
+
+    for i, a in enumerate(columns):
+        for b in columns[i + 1 :]:
+            pairs = frame[[a, b]].dropna().drop_duplicates()
+            one_to_one = len(pairs) == frame[a].nunique() == frame[b].nunique()
+            if one_to_one and len(frame) >= min_rows * len(pairs):
+                parent[root(b)] = root(a)
+    groups = {}
+    for c in columns:
+        groups.setdefault(root(c), []).append(c)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def _never_crosses(low, high):
+    """Whether ``low`` ≤ ``high`` in every row, their ranges overlapping."""
+    if low.dtype.kind != high.dtype.kind:
+        return False
+    both = low.notna() & high.notna()
+    a, b = _numbers(low[both]), _numbers(high[both])
+    return bool(len(a)) and bool((a <= b).all()) and a.max() > b.min()
 
 
 #: The constraint each ``"type"`` of :func:`from_records` names.

@@ -7,7 +7,12 @@ from sklearn.base import clone
 
 from sklearn_tabbias import BiasedCTGAN, BiasedVAESynthesizer
 from sklearn_tabbias.conditions import OneOf
-from sklearn_tabbias.constraints import FixedCombinations, Inequality, from_records
+from sklearn_tabbias.constraints import (
+    FixedCombinations,
+    Inequality,
+    detect,
+    from_records,
+)
 
 FAST = dict(bias="none", n_seeds=1, max_epochs=30, min_steps=100, hidden_dim=32)
 CODES = {k: i + 1 for i, k in enumerate("abcdefgh")}
@@ -140,3 +145,12 @@ def test_constraints_read_from_records():
     assert rules == [FixedCombinations(["a", "b"]), Inequality("in", "out")]
     with pytest.raises(ValueError, match="is not a constraint"):
         from_records([{"type": "Inequality", "columns": ["in", "out"]}])
+
+
+def test_detect_suggests_the_rules_the_rows_hold(adult300):
+    found = detect(_table())
+    assert found == [FixedCombinations(["level", "code"])]
+    assert FixedCombinations(["education", "education-num"]) in detect(adult300)
+    stays = _stays()
+    assert Inequality("admitted", "discharged") in detect(stays)
+    assert Inequality("discharged", "admitted") not in detect(stays)
