@@ -12,6 +12,10 @@ row obeys it whatever the model does.
 * :class:`Inequality`: one column never exceeds another (admission before
   discharge). The model learns the difference, which stays within the
   non-negative range it saw.
+* :class:`Range` and :class:`Positive`: a numeric column's bounds; sampled
+  values are clipped to them.
+* :class:`Unique`: an identifier. The model never sees it; every sampled row
+  gets a new value no real row has.
 
 Conditions of ``sample(conditions=...)`` on constrained columns are rewritten
 the same way (``condition``), where they can be.
@@ -23,11 +27,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sklearn_tabbias.conditions import OneOf, Range, holds
+from sklearn_tabbias.conditions import OneOf, holds
+from sklearn_tabbias.conditions import Range as ConditionRange
 
 __all__ = [
     "FixedCombinations",
     "Inequality",
+    "Positive",
+    "Range",
+    "Unique",
     "apply",
     "detect",
     "from_records",
@@ -234,6 +242,141 @@ class Inequality:
         return high - low
 
 
+@dataclass
+class Range:
+    """``low`` ≤ ``column`` ≤ ``high`` in every sampled row (None: no bound).
+
+    The real rows must hold it; sampled values are clipped into it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rule = Range("age", 18, 99).fit(pd.DataFrame({"age": [20, 50]}))
+    >>> rule.reverse(pd.DataFrame({"age": [10, 70, 120]}))["age"].tolist()
+    [18, 70, 99]
+    """
+
+    column: object
+    low: object = None
+    high: object = None
+
+    @property
+    def columns(self):
+        """The column."""
+        return [self.column]
+
+    @property
+    def removes(self):
+        """None: the model sees the column."""
+        return []
+
+    def fit(self, frame):
+        """Check that the real rows hold the bounds."""
+        if self.column not in frame.columns:
+            raise ValueError(f"{self!r}: {self.column!r} is not a column.")
+        values = frame[self.column]
+        outside = (values < self.low if self.low is not None else False) | (
+            values > self.high if self.high is not None else False
+        )
+        if np.any(outside):
+            raise ValueError(
+                f"{self!r}: {int(np.sum(outside))} real rows lie outside the range."
+            )
+        return self
+
+    def transform(self, frame):
+        """The table as it is."""
+        return frame
+
+    def reverse(self, frame):
+        """Sampled values clipped into the range."""
+        out = frame.copy()
+        out[self.column] = out[self.column].clip(self.low, self.high)
+        return out
+
+    def condition(self, items):
+        """Conditions pass as they are."""
+        return items
+
+
+def Positive(column):  # noqa: N802 (a constraint, named like the others)
+    """``column`` ≥ 0 in every sampled row: ``Range(column, low=0)``.
+
+    Examples
+    --------
+    >>> Positive("income")
+    Range(column='income', low=0, high=None)
+    """
+    return Range(column, low=0)
+
+
+@dataclass
+class Unique:
+    """An identifier column: each sampled row gets a value no real row has.
+
+    The model does not see the column (an identifier carries no pattern and
+    replaying real ones reveals training rows). Integers count up from above
+    the largest real one; other values become ``"<prefix><number>"``.
+    Numbering continues across ``sample`` calls of one fitted synthesizer.
+
+    Parameters
+    ----------
+    column : str or int
+        The identifier column.
+    prefix : str, default="synthetic-"
+        Start of the new values of a non-integer column.
+    """
+
+    column: object
+    prefix: str = "synthetic-"
+    start_: int = field(default=0, repr=False)
+    dtype_: object = field(default=None, repr=False)
+
+    @property
+    def columns(self):
+        """The column."""
+        return [self.column]
+
+    @property
+    def removes(self):
+        """The column: the model does not see it."""
+        return [self.column]
+
+    def fit(self, frame):
+        """Remember the column's dtype and where new numbers start."""
+        if self.column not in frame.columns:
+            raise ValueError(f"{self!r}: {self.column!r} is not a column.")
+        values = frame[self.column]
+        self.dtype_ = values.dtype
+        integer = pd.api.types.is_integer_dtype(values.dtype)
+        self.start_ = int(values.max()) + 1 if integer and len(values) else 0
+        return self
+
+    def transform(self, frame):
+        """The table without the identifier."""
+        return frame.drop(columns=self.column)
+
+    def reverse(self, frame):
+        """New identifiers, one per row."""
+        out = frame.reset_index(drop=True)
+        numbers = np.arange(self.start_, self.start_ + len(out))
+        self.start_ += len(out)
+        if pd.api.types.is_integer_dtype(self.dtype_):
+            out[self.column] = numbers.astype(self.dtype_)
+        else:
+            out[self.column] = [f"{self.prefix}{k}" for k in numbers]
+        return out
+
+    def condition(self, items):
+        """Identifiers cannot be conditioned on."""
+        if any(c == self.column for c, _ in items):
+            raise ValueError(
+                f"conditions on {self.column!r} are not supported: it is a Unique "
+                "identifier, new in every sampled row."
+            )
+        return items
+
+
 def _is_temporal(dtype):
     return pd.api.types.is_datetime64_any_dtype(
         dtype
@@ -317,7 +460,13 @@ def _never_crosses(low, high):
 
 
 #: The constraint each ``"type"`` of :func:`from_records` names.
-KINDS = {"FixedCombinations": FixedCombinations, "Inequality": Inequality}
+KINDS = {
+    "FixedCombinations": FixedCombinations,
+    "Inequality": Inequality,
+    "Positive": Positive,
+    "Range": Range,
+    "Unique": Unique,
+}
 
 
 def from_records(records):
@@ -349,8 +498,11 @@ def apply(constraints, frame):
     """Each constraint fitted on ``frame`` in turn; the table the model learns."""
     fitted = []
     for constraint in constraints or []:
-        if isinstance(constraint, Range):  # a guard against a common mix-up
-            raise TypeError("Range is a condition of sample(), not a constraint.")
+        if isinstance(constraint, ConditionRange):  # a common mix-up
+            raise TypeError(
+                "conditions.Range is a condition of sample(); the constraint is "
+                "constraints.Range(column, low, high)."
+            )
         constraint = copy.deepcopy(constraint).fit(frame)
         frame = constraint.transform(frame)
         fitted.append(constraint)

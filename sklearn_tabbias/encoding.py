@@ -214,7 +214,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             warnings.warn(
                 f"Column {name!r} has a different value in every row (an "
                 "identifier?): synthetic rows will reuse its values, which can "
-                "reveal training rows. Drop it before fitting.",
+                "reveal training rows. Drop it before fitting, or pass "
+                f"constraints=[Unique({name!r})] to get new identifiers.",
                 UserWarning,
                 stacklevel=4,
             )

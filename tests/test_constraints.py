@@ -7,9 +7,13 @@ from sklearn.base import clone
 
 from sklearn_tabbias import BiasedCTGAN, BiasedVAESynthesizer
 from sklearn_tabbias.conditions import OneOf
+from sklearn_tabbias.conditions import Range as ConditionRange
 from sklearn_tabbias.constraints import (
     FixedCombinations,
     Inequality,
+    Positive,
+    Range,
+    Unique,
     detect,
     from_records,
 )
@@ -154,3 +158,32 @@ def test_detect_suggests_the_rules_the_rows_hold(adult300):
     stays = _stays()
     assert Inequality("admitted", "discharged") in detect(stays)
     assert Inequality("discharged", "admitted") not in detect(stays)
+
+
+def test_range_and_positive_bound_the_sampled_values():
+    stays = _stays()
+    with pytest.raises(ValueError, match="real rows lie outside the range"):
+        BiasedVAESynthesizer(constraints=[Range("age", 30, 60)], **FAST).fit(stays)
+    rules = [Range("age", 20, 89), Positive("cost")]
+    synth = BiasedVAESynthesizer(constraints=rules, random_state=0, **FAST).fit(stays)
+    sample = synth.sample(2000, random_state=0)
+    assert sample["age"].between(20, 89).all() and (sample["cost"] >= 0).all()
+    assert sample.dtypes.equals(stays.dtypes)
+    with pytest.raises(TypeError, match="constraints.Range\\(column, low, high\\)"):
+        BiasedVAESynthesizer(constraints=[ConditionRange(1, 2)], **FAST).fit(stays)
+
+
+def test_unique_identifiers_are_new_in_every_row():
+    table = _table().assign(
+        patient=np.arange(1000, 1300), name=[f"p{i}" for i in range(300)]
+    )
+    rules = [Unique("patient"), Unique("name", prefix="anon-")]
+    synth = BiasedVAESynthesizer(constraints=rules, random_state=0, **FAST).fit(table)
+    first, second = synth.sample(200), synth.sample(200)
+    assert list(first.columns) == list(table.columns)
+    ids = pd.concat([first["patient"], second["patient"]])
+    assert ids.is_unique and ids.min() >= 1300 and ids.dtype == table["patient"].dtype
+    assert first["name"].str.startswith("anon-").all()
+    assert not set(first["name"]) & set(table["name"])
+    with pytest.raises(ValueError, match="'patient' are not supported"):
+        synth.sample(3, conditions={"patient": 1000})
