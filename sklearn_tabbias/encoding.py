@@ -6,8 +6,10 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from pandas.api.types import (
+    is_datetime64_any_dtype,
     is_integer_dtype,
     is_object_dtype,
+    is_timedelta64_dtype,
 )
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.preprocessing import QuantileTransformer, StandardScaler
@@ -230,7 +232,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
     def _fit_continuous(self, codec, values, rng):
         codec.low, codec.high = float(values.min()), float(values.max())
-        codec.grid = 1.0 if codec.is_integer else _grid(values)
+        if _is_temporal(codec.dtype):
+            codec.grid = _time_grid(values, codec.dtype)
+        else:
+            codec.grid = 1.0 if codec.is_integer else _grid(values)
         uniques, counts = np.unique(values, return_counts=True)
         spikes = uniques[counts >= self.point_mass_threshold * len(values)]
         if len(spikes) > self.max_point_masses:  # a coarse grid, not atoms
@@ -446,6 +451,37 @@ def _sorted_values(unique):
 GRIDS = (1, 2, 4, 10, 20, 40, 100, 1_000, 10_000, 100_000, 1_000_000)
 
 
+#: Steps of time a date or duration column may be measured in, coarsest first.
+TIME_STEPS = ("D", "h", "min", "s", "ms", "us")
+
+
+def _time_grid(ticks, dtype):
+    """The grid, per tick of ``dtype``'s unit, of the values' time step.
+
+    The coarsest step of :data:`TIME_STEPS` that every value is a whole number
+    of: whole days come back as whole days, not with nanoseconds.
+    """
+    unit = getattr(dtype, "unit", None) or np.datetime_data(dtype)[0]
+    tick = pd.Timedelta(1, unit=unit)
+    for step in TIME_STEPS:
+        size = pd.Timedelta(1, unit=step) // tick
+        if size >= 1 and _whole(ticks / size):
+            return 1.0 / size
+    return 1.0
+
+
+def _is_temporal(dtype):
+    return is_datetime64_any_dtype(dtype) or is_timedelta64_dtype(dtype)
+
+
+def _whole(values):
+    return bool(
+        np.all(
+            np.abs(values - np.round(values)) <= 1e-9 * np.maximum(1, np.abs(values))
+        )
+    )
+
+
 def _grid(values):
     """The smallest of :data:`GRIDS` that makes every value whole, or 0.
 
@@ -454,9 +490,6 @@ def _grid(values):
     rounded to it, so a synthetic column takes only values a real one can.
     """
     for grid in GRIDS:
-        scaled = values * grid
-        if np.all(
-            np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1, np.abs(scaled))
-        ):
+        if _whole(values * grid):
             return float(grid)
     return 0.0

@@ -157,3 +157,25 @@ def test_nullable_and_special_dtypes_round_trip():
     back = enc.inverse_transform(enc.transform(frame))
     assert back.dtypes.equals(frame.dtypes)
     pd.testing.assert_frame_equal(back, frame)
+
+
+@pytest.mark.parametrize(
+    "step, values",
+    [
+        ("D", pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(40) * 3, "D")),
+        ("min", pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(40) * 7, "min")),
+        ("h", pd.to_timedelta(np.arange(40) * 5, "h")),
+    ],
+)
+def test_dates_and_durations_decode_on_their_time_step(step, values):
+    frame = pd.DataFrame({"t": values})
+    encoder = TabularEncoder(random_state=0).fit(frame)
+    Z = encoder.transform(frame)
+    Z[:, -1] += np.random.default_rng(0).normal(0, 0.05, len(Z))  # off the grid
+    decoded = encoder.inverse_transform(Z)["t"]
+    assert decoded.dtype == frame["t"].dtype
+    assert (
+        decoded == decoded.dt.round(step)
+        if step != "h"
+        else decoded == decoded.round(step)
+    ).all()
