@@ -64,20 +64,71 @@ def demo(args):
     return 0
 
 
-def read_table(path, sep=","):
-    """Read a CSV file, or raise CommandError saying what is wrong."""
+def read_table(path, options=None, dates=()):
+    """Read a CSV file, or raise CommandError saying what is wrong.
+
+    ``options``: :func:`csv_options` of the command line; ``dates``: columns
+    to read as dates.
+    """
     import pandas as pd
 
     path = Path(path)
     if not path.is_file():
         raise CommandError(f"{path}: no such file.")
     try:
-        frame = pd.read_csv(path, sep=sep)
+        frame = pd.read_csv(path, **(options or {}))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-        raise CommandError(f"{path}: not a readable CSV table ({e}).") from e
+        hint = " (try --file-encoding latin-1)" if isinstance(e, UnicodeError) else ""
+        raise CommandError(f"{path}: not a readable CSV table ({e}){hint}.") from e
+    except LookupError as e:  # an unknown --file-encoding
+        raise CommandError(f"--file-encoding: {e}.") from e
     if frame.empty:
         raise CommandError(f"{path}: the table has no rows.")
+    _check_columns(frame, dates, path)
+    for column in dates:
+        try:
+            frame[column] = pd.to_datetime(frame[column])
+        except (ValueError, TypeError) as e:
+            raise CommandError(f"{path}: column {column!r} is not dates ({e}).") from e
     return frame
+
+
+def csv_options(args):
+    """The pandas CSV options the command line set."""
+    return dict(
+        sep=args.sep,
+        decimal=args.decimal,
+        thousands=args.thousands,
+        na_values=args.na_values,
+        encoding=args.file_encoding,
+    )
+
+
+def _check_folder(path):
+    """Raise CommandError before the work when ``path``'s folder is missing."""
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        raise CommandError(f"{path}: the folder {folder} does not exist.")
+
+
+def _add_csv_arguments(p, dates=False):
+    p.add_argument("--sep", default=",", help="CSV field separator")
+    p.add_argument("--decimal", default=".", help="decimal mark, e.g. ','")
+    p.add_argument("--thousands", default=None, help="thousands separator, e.g. ','")
+    p.add_argument(
+        "--na-values",
+        nargs="+",
+        default=None,
+        metavar="TEXT",
+        help="texts that mean a missing value, e.g. '?'",
+    )
+    p.add_argument(
+        "--file-encoding", default="utf-8", help="text encoding, e.g. latin-1"
+    )
+    if dates:
+        p.add_argument(
+            "--dates", nargs="+", default=[], metavar="COL", help="columns of dates"
+        )
 
 
 def _check_columns(frame, columns, path):
@@ -142,7 +193,8 @@ def fit(args):
     import sklearn_tabbias
     from sklearn_tabbias.metrics.utility import infer_task
 
-    frame = read_table(args.data, args.sep)
+    _check_folder(args.output)
+    frame = read_table(args.data, csv_options(args), args.dates)
     cls = getattr(sklearn_tabbias, MODELS[args.model])
     params = estimator_params(args)
     unknown = sorted(set(params) - set(cls().get_params()))
@@ -194,12 +246,18 @@ def sample(args):
     """Draw rows from a saved synthesizer into a CSV file."""
     import pandas as pd
 
+    _check_folder(args.output)
     model = load_model(args.model)
     conditions = _pairs(args.condition, "--condition") or None
     rows = model.sample(
         args.n_samples, random_state=args.random_state, conditions=conditions
     )
-    pd.DataFrame(rows).to_csv(args.output, index=False)
+    options = csv_options(args)
+    pd.DataFrame(rows).to_csv(
+        args.output,
+        index=False,
+        **{k: options[k] for k in ("sep", "decimal", "encoding")},
+    )
     print(f"wrote {len(rows)} rows to {args.output}")
     return 0
 
@@ -208,13 +266,12 @@ def evaluate(args):
     """JS/KL (with uncertainty), utility and privacy of a synthetic table."""
     from sklearn_tabbias.metrics import estimate_divergence, privacy, utility
 
-    real = read_table(args.real, args.sep)
-    synthetic = _same_columns(
-        read_table(args.synthetic, args.sep), args.synthetic, real
-    )
+    options = csv_options(args)
+    real = read_table(args.real, options)
+    synthetic = _same_columns(read_table(args.synthetic, options), args.synthetic, real)
     train = None
     if args.train is not None:
-        train = _same_columns(read_table(args.train, args.sep), args.train, real)
+        train = _same_columns(read_table(args.train, options), args.train, real)
     if args.target is not None:
         _check_columns(real, [args.target], args.real)
     options = {
@@ -299,7 +356,7 @@ def build_parser():
         '"FixedCombinations", "columns": ["education", "education-num"]}]',
     )
     p.add_argument("-v", "--verbose", action="count", default=skip)
-    p.add_argument("--sep", default=",", help="CSV field separator")
+    _add_csv_arguments(p, dates=True)
     p.set_defaults(func=fit)
 
     p = commands.add_parser("sample", help="draw rows from a saved synthesizer")
@@ -315,6 +372,7 @@ def build_parser():
         help="draw only rows where COLUMN takes VALUE: a value, a list of values "
         "to cycle, or a (low, high) range, e.g. 'age=(30, 40)'; repeatable",
     )
+    _add_csv_arguments(p)
     p.set_defaults(func=sample)
 
     p = commands.add_parser(
@@ -333,7 +391,7 @@ def build_parser():
     p.add_argument("--n-repeats", type=int, default=skip)
     p.add_argument("--encoding", choices=["onehot", "ordinal"], default=skip)
     p.add_argument("--random-state", type=int, default=skip)
-    p.add_argument("--sep", default=",", help="CSV field separator")
+    _add_csv_arguments(p)
     p.set_defaults(func=evaluate)
 
     p = commands.add_parser(

@@ -1,6 +1,7 @@
 import json
 
 import joblib
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.preprocessing import StandardScaler
@@ -187,3 +188,47 @@ def test_fit_keeps_the_rules_of_a_constraints_file(tmp_path, table_csv, capsys):
     rules.write_text(json.dumps([{"type": "Sometimes", "columns": pair}]))
     assert main([*argv, *TINY_PARAMS]) == 2
     assert "is not a constraint" in capsys.readouterr().err
+
+
+def test_csv_options_read_and_write_real_world_files(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    n = 60
+    table = pd.DataFrame(
+        {
+            "city": rng.choice(["Zürich", "Genève", "?"], n),
+            "price": rng.normal(1000, 100, n).round(1),
+            "day": pd.Timestamp("2024-01-01")
+            + pd.to_timedelta(rng.integers(0, 90, n), "D"),
+        }
+    )
+    path = tmp_path / "latin.csv"
+    table.to_csv(path, sep=";", decimal=",", index=False, encoding="latin-1")
+    model, rows = tmp_path / "model.joblib", tmp_path / "rows.csv"
+    csv = ["--sep", ";", "--decimal", ",", "--file-encoding", "latin-1"]
+    fit = ["fit", str(path), "-o", str(model), "--bias", "none", *TINY_PARAMS]
+    assert main(fit) == 2 and "latin-1" in capsys.readouterr().err
+    options = [*csv, "--na-values", "?", "--dates", "day"]
+    assert main([*fit, *options]) == 0
+    capsys.readouterr()
+    assert main(["sample", str(model), "-n", "30", "-o", str(rows), *csv]) == 0
+    back = pd.read_csv(rows, sep=";", decimal=",", encoding="latin-1")
+    assert set(back["city"].dropna()) <= {"Zürich", "Genève"}
+    assert back["price"].dtype == float and back["city"].isna().any()
+    days = pd.to_datetime(back["day"])
+    assert (days == days.dt.normalize()).all()  # whole days, as read
+
+
+def test_missing_output_folders_and_bad_devices_fail_before_the_work(
+    tmp_path, table_csv, capsys
+):
+    lost = tmp_path / "missing" / "model.joblib"
+    assert main(["fit", str(table_csv), "-o", str(lost), *TINY_PARAMS]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    model = tmp_path / "model.joblib"
+    argv = ["fit", str(table_csv), "-o", str(model), "--bias", "none"]
+    assert main([*argv, "--device", "gpu", *TINY_PARAMS]) == 2
+    assert "'gpu' is not a torch device" in capsys.readouterr().err
+    assert main([*argv, *TINY_PARAMS]) == 0
+    rows = tmp_path / "missing" / "rows.csv"
+    assert main(["sample", str(model), "-n", "5", "-o", str(rows)]) == 2
+    assert "does not exist" in capsys.readouterr().err

@@ -18,7 +18,13 @@ COMMON_CONSTRAINTS = {
 
 def check_device(device):
     """Return ``device`` as a torch.device; a clear error for CUDA without a GPU."""
-    device = torch.device(device)
+    try:
+        device = torch.device(device)
+    except RuntimeError:
+        raise ValueError(
+            f"device={device!r} is not a torch device; use 'cpu', 'cuda' or "
+            "'cuda:<index>'."
+        ) from None
     if device.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(
             f"device={str(device)!r} but torch finds no CUDA GPU; use device='cpu'."
