@@ -126,7 +126,9 @@ def arms(table, task, X, y, seed, per_row):
     out["arf"] = SyntheticOversampler(
         JointPeer(ARFPeer(random_state=seed)), random_state=seed, **strategy
     )
-    out["smote"] = smote(X, y, seed, table, per_row)
+    sampler = smote(X, y, seed, table, per_row)
+    if sampler is not None:  # None: a class has a single row in the fold
+        out["smote"] = sampler
     return out
 
 
@@ -344,8 +346,11 @@ def _gain(wide, arm):
     if arm not in wide:
         return "–"
     diff = (wide[arm] - wide["real"]).dropna()
+    if len(diff) < 2:
+        return f"{wide[arm].mean():.3f} ({diff.mean():+.3f}, {len(diff)} fold)"
     half = stats.t.ppf(0.975, len(diff) - 1) * diff.std(ddof=1) / np.sqrt(len(diff))
-    return f"{wide[arm].mean():.3f} ({diff.mean():+.3f} ± {half:.3f})"
+    mark = " *" if abs(diff.mean()) > half else ""  # the interval excludes 0
+    return f"{wide[arm].mean():.3f} ({diff.mean():+.3f} ± {half:.3f}){mark}"
 
 
 if __name__ == "__main__":
