@@ -66,10 +66,10 @@ def test_displays_from_a_fitted_vae(adult300):
     curves = TrainingCurvesDisplay.from_estimator(synth)
     assert [ax.get_title() for ax in curves.axes_] == [
         "seed (3 runs, 64 rows)",
-        "finetune (3 runs, 64 rows)",
+        "finetune (1 run, 64 rows)",
     ]
-    n_runs = TINY["n_seeds"]
-    assert all(len(ax.lines) == 2 * n_runs + 1 for ax in curves.axes_)
+    runs = [TINY["n_seeds"], 1]  # seed runs, then one fine-tuning run (default)
+    assert [len(ax.lines) for ax in curves.axes_] == [2 * n + 1 for n in runs]
     validated = ~np.isnan(synth.history_[0].curves["validation"][:, 0])
     assert len(curves.axes_[0].lines[0].get_ydata()) == validated.sum()
     assert len(curves.axes_[0].lines[1].get_ydata()) == len(validated)  # training

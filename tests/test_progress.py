@@ -11,7 +11,7 @@ def test_verbose_vae_shows_a_bar_per_phase(adult300, capsys, bias):
     )
     err = capsys.readouterr().err
     assert "seed (3 runs)" in err and "best_val_loss=" in err and "running=" in err
-    assert "finetune (3 runs)" in err
+    assert "finetune (1 run)" in err  # n_finetune_runs' default
     assert ("maml" in err and "query_loss=" in err) == (bias == "maml")
     assert "[sklearn_tabbias] seed: 3 run(s)" in err  # the log lines too
 

@@ -216,7 +216,8 @@ class VAERunner:
         )
         curves = _Curves(s.max_epochs, n_members)
         eps_val = self.randn((n_members, len(val), s.latent_dim), generator)
-        bar = self.progress(s.max_epochs, f"{phase} ({n_members} runs)")
+        runs = f"{n_members} run{'s' if n_members > 1 else ''}"
+        bar = self.progress(s.max_epochs, f"{phase} ({runs})")
         for epoch in range(s.max_epochs):
             module, active = members.module, members.active
             train_loss = self._epoch(module, members.optimizer, train, generator)
