@@ -116,12 +116,23 @@ def main():
         "--scale-rows", nargs="*", type=int, default=[300, 1000, 10000, 100000]
     )
     parser.add_argument("--scale-columns", nargs="*", type=int, default=[1, 2, 4])
+    parser.add_argument(
+        "--defaults-only",
+        action="store_true",
+        help="only the fit time of each bias at the library's defaults",
+    )
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     frame = load_adult(args.rows)
     print(f"Adult, {args.rows} raw rows, torch threads={torch.get_num_threads()}")
     print(f"{'bias':<10}{'n_seeds':>8}{'median s':>10}  runs (s) / epochs per phase")
+    if args.defaults_only:
+        for bias in args.bias:
+            median, times, epochs = fit_seconds(frame, args.repeats, bias=bias)
+            runs = ", ".join(f"{t:.1f}" for t in times)
+            print(f"{bias:<10}{'default':>8}{median:>10.1f}  [{runs}] {epochs[0]}")
+        return
     medians = {}
     for bias in args.bias:
         median, times, epochs = fit_seconds(frame, args.repeats, bias=bias, n_seeds=10)
