@@ -1,5 +1,6 @@
 """A Pipeline that can sample: sklearn's Pipeline plus ``sample(n_samples)``."""
 
+import numpy as np
 import pandas as pd
 from sklearn import pipeline as sk_pipeline
 from sklearn.utils.metaestimators import available_if
@@ -16,8 +17,9 @@ class Pipeline(sk_pipeline.Pipeline):
 
     ``sample(n_samples)`` draws rows from the last step and passes them back
     through ``inverse_transform`` of the earlier steps, last to first, so the
-    sample lives in the space of the data given to ``fit``. Everything else is
-    :class:`sklearn.pipeline.Pipeline`.
+    sample lives in the space of the data given to ``fit``, with its dtypes:
+    integer columns (and float columns that held whole numbers only) come back
+    rounded. Everything else is :class:`sklearn.pipeline.Pipeline`.
 
     Examples
     --------
@@ -33,6 +35,13 @@ class Pipeline(sk_pipeline.Pipeline):
     >>> pipe.sample(5).shape
     (5, 4)
     """
+
+    def fit(self, X, y=None, **params):
+        """Fit the steps (sklearn's ``fit``) and remember the input's columns."""
+        super().fit(X, y, **params)
+        self._whole_columns = _whole_columns(X)
+        self._input_dtypes = X.dtypes if isinstance(X, pd.DataFrame) else None
+        return self
 
     @available_if(_final_step_samples)
     def sample(self, n_samples, random_state=None, return_y=False):
@@ -81,7 +90,36 @@ class Pipeline(sk_pipeline.Pipeline):
         names = getattr(self, "feature_names_in_", None)
         if names is not None and not isinstance(rows, pd.DataFrame):
             rows = pd.DataFrame(rows, columns=names)  # fitted on a DataFrame
+        rows = self._like_input(rows)
         return (rows, y) if return_y else rows
+
+    def _like_input(self, rows):
+        """Whole-number columns rounded, a DataFrame's dtypes restored."""
+        whole = getattr(self, "_whole_columns", None)
+        if whole is None or not whole.any():
+            return rows
+        if isinstance(rows, pd.DataFrame):
+            rows = rows.copy()
+            pairs = zip(rows.columns[whole], self._input_dtypes[whole], strict=True)
+            for name, dtype in pairs:
+                rows[name] = np.round(rows[name].astype(float)).astype(dtype)
+            return rows
+        rows = np.array(rows, dtype=float)
+        rows[:, whole] = np.round(rows[:, whole])
+        return rows
+
+
+def _whole_columns(X):
+    """Which numeric columns of ``X`` hold whole numbers only (NaN aside)."""
+    frame = pd.DataFrame(X)
+    whole = []
+    for _, column in frame.items():
+        numeric = pd.api.types.is_numeric_dtype(column) and not (
+            pd.api.types.is_bool_dtype(column)
+        )
+        values = column.dropna().to_numpy(dtype=float) if numeric else None
+        whole.append(numeric and bool(np.all(np.mod(values, 1) == 0)))
+    return np.array(whole, dtype=bool)
 
 
 def make_pipeline(*steps, memory=None, verbose=False):

@@ -10,7 +10,7 @@ from conftest import TINY, Replay
 from joblib import parallel_config
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GridSearchCV, cross_val_score, cross_validate
-from sklearn.preprocessing import Normalizer, QuantileTransformer
+from sklearn.preprocessing import Normalizer, PowerTransformer, QuantileTransformer
 from sklearn.tree import DecisionTreeRegressor
 
 from sklearn_tabbias import (
@@ -140,6 +140,22 @@ def test_pipeline_fitted_on_a_frame_samples_a_frame():
     ).fit(X)
     sample = pipe.sample(20, random_state=0)
     assert isinstance(sample, pd.DataFrame) and list(sample.columns) == ["a", "b"]
+
+
+def test_pipeline_samples_whole_numbers_where_the_input_had_them():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(
+        {"hours": rng.integers(10, 60, 200), "rate": rng.normal(20, 5, 200)}
+    )
+    pipe = make_pipeline(
+        PowerTransformer(),
+        BiasedVAESynthesizer(bias="none", random_state=0, **TINY),
+    ).fit(X)
+    sample = pipe.sample(50, random_state=0)
+    assert sample.dtypes.equals(X.dtypes)
+    assert (sample["rate"] % 1 != 0).any()  # a real-valued column stays real
+    array = pipe.fit(X.to_numpy(dtype=float)).sample(50, random_state=0)
+    assert (array[:, 0] % 1 == 0).all() and (array[:, 1] % 1 != 0).any()
 
 
 def test_pipeline_fitted_with_y_samples_the_target_back():
