@@ -210,17 +210,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             )
             category = is_categorical(column, self.max_integer_categories)
             if not forced and not category and len(unique) > 2:
+                _warn_if_identifier(name, unique, len(column), numeric)
                 codec = ContinuousCodec(name, dtype, has_nan, is_integer=is_integer)
                 return self._fit_continuous(codec, values, rng)
-        if not numeric and len(unique) == len(column) >= 20:
-            warnings.warn(
-                f"Column {name!r} has a different value in every row (an "
-                "identifier?): synthetic rows will reuse its values, which can "
-                "reveal training rows. Drop it before fitting, or pass "
-                f"constraints=[Unique({name!r})] to get new identifiers.",
-                UserWarning,
-                stacklevel=4,
-            )
+        _warn_if_identifier(name, unique, len(column), numeric)
         if len(unique) + has_nan <= 1:
             cls = ConstantCodec
         elif len(unique) == 2 and not has_nan:
@@ -449,6 +442,29 @@ def _sorted_values(unique):
 
 #: Candidate grids of a continuous column: values times one of them are whole.
 GRIDS = (1, 2, 4, 10, 20, 40, 100, 1_000, 10_000, 100_000, 1_000_000)
+
+
+def _warn_if_identifier(name, unique, n_rows, numeric):
+    """Warn when a column looks like an identifier.
+
+    Strings with a different value in every row, or numbers that are
+    consecutive whole numbers, a different one in every row.
+    """
+    if n_rows < 20 or len(unique) != n_rows:
+        return
+    what = "a different value in every row"
+    if numeric:
+        values = np.sort(np.asarray(unique, dtype="float64"))
+        if np.any(np.mod(values, 1)) or values[-1] - values[0] + 1 != n_rows:
+            return  # a measurement, not a count
+        what = "consecutive whole numbers, a different one in every row"
+    warnings.warn(
+        f"Column {name!r} has {what} (an identifier?): synthetic rows will "
+        "reuse its values, which can reveal training rows. Drop it before "
+        f"fitting, or pass constraints=[Unique({name!r})] to get new identifiers.",
+        UserWarning,
+        stacklevel=5,
+    )
 
 
 #: Steps of time a date or duration column may be measured in, coarsest first.

@@ -165,6 +165,9 @@ def test_identifier_column_warns():
     X = BASE.assign(id=[f"patient-{i}" for i in range(40)])
     with pytest.warns(UserWarning, match="Column 'id' has a different value in every"):
         TabularEncoder().fit(X)
+    X = BASE.assign(id=np.random.default_rng(0).permutation(40) + 1000)
+    with pytest.warns(UserWarning, match="'id' has consecutive whole numbers.*Unique"):
+        TabularEncoder().fit(X)
 
 
 @pytest.fixture(scope="module")
