@@ -254,31 +254,32 @@ def run(table, n_rows, seed, per_row=1.0):
     folds = KFold(5, shuffle=True, random_state=seed).split(X)
     for fold, (inside, outside) in enumerate(folds):
         X_in, y_in = X.iloc[inside], y.iloc[inside]
+        held_out = {"": (X_test, y_test), "fold_": (X.iloc[outside], y.iloc[outside])}
         for arm, sampler in arms(table, task, X_in, y_in, seed, per_row).items():
             for name, model in models(task, X).items():
-                steps = [("clf", clone(model))]
-                if sampler is not None:
-                    steps.insert(0, ("aug", clone(sampler)))
-                started = time.perf_counter()
-                try:
-                    fitted = Pipeline(steps).fit(X_in, y_in)
-                except ValueError as error:  # e.g. a class the peer never draws
-                    print(f"{table} N={n_rows} fold {fold} {arm}: {error}")
-                    continue
-                record = dict(
-                    table=table,
-                    n=n_rows,
-                    seed=seed,
-                    fold=fold,
-                    arm=arm,
-                    model=name,
-                    seconds=time.perf_counter() - started,
-                )
-                record.update(scores(task, fitted, X_test, y_test))
-                fold_scores = scores(task, fitted, X.iloc[outside], y.iloc[outside])
-                record.update({f"fold_{k}": v for k, v in fold_scores.items()})
-                records.append(record)
+                where = dict(table=table, n=n_rows, seed=seed, fold=fold, arm=arm)
+                record = fit_and_score(sampler, model, task, (X_in, y_in), held_out)
+                if record is not None:
+                    records.append(dict(where, model=name, **record))
     return records
+
+
+def fit_and_score(sampler, model, task, train, held_out):
+    """Fit (sampler, model) on ``train``; its seconds and scores on each
+    held-out set (keys prefixed by the set's name), or None when it fails."""
+    steps = [("clf", clone(model))]
+    if sampler is not None:
+        steps.insert(0, ("aug", clone(sampler)))
+    started = time.perf_counter()
+    try:
+        fitted = Pipeline(steps).fit(*train)
+    except ValueError as error:  # e.g. a class the peer never draws
+        print(f"{type(sampler).__name__}: {error}")
+        return None
+    record = {"seconds": time.perf_counter() - started}
+    for prefix, (X, y) in held_out.items():
+        record.update({prefix + k: v for k, v in scores(task, fitted, X, y).items()})
+    return record
 
 
 def main():
