@@ -21,8 +21,8 @@ print(real.shape, real[target].value_counts().to_dict())
 
 # %%
 # Fit: ``n_seeds`` runs train on the real rows, their weights are averaged into
-# the initial weights θ0, and the runs are fine-tuned from θ0. The best run
-# generates.
+# the initial weights θ0, and ``n_finetune_runs`` runs (one by default) are
+# fine-tuned from θ0. The best of them generates.
 synth = BiasedVAESynthesizer(bias="avg", n_seeds=5, random_state=0).fit(real)
 synthetic = synth.sample(1000)
 print(synthetic.dtypes.value_counts().to_dict())
