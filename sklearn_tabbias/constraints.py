@@ -70,7 +70,9 @@ class FixedCombinations:
     """
 
     columns: list
-    combinations_: pd.DataFrame | None = field(default=None, repr=False)
+    combinations_: pd.DataFrame | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def name(self):
@@ -168,7 +170,7 @@ class Inequality:
 
     low_column: object
     high_column: object
-    dtype_: object = field(default=None, repr=False)
+    dtype_: object = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def columns(self):
@@ -329,8 +331,8 @@ class Unique:
 
     column: object
     prefix: str = "synthetic-"
-    start_: int = field(default=0, repr=False)
-    dtype_: object = field(default=None, repr=False)
+    start_: int = field(default=0, init=False, repr=False, compare=False)
+    dtype_: object = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def columns(self):
