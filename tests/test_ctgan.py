@@ -250,3 +250,14 @@ def test_auto_epochs_give_small_tables_enough_steps(adult300, monkeypatch):
     assert few.epochs_ == 3  # ctgan's epochs when they take enough steps
     fixed = BiasedCTGAN(bias="none", random_state=0, **SMALL).fit(adult300.head(60))
     assert fixed.epochs_ == fixed.history_[0].n_epochs == SMALL["epochs"]
+
+
+def test_huge_numbers_fit_and_come_back_in_range():
+    """ctgan's mixtures square the values: 1e160 used to overflow to inf."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(
+        {"a": rng.normal(size=100) * 1e160, "b": rng.choice(["x", "y"], 100)}
+    )
+    sample = BiasedCTGAN(bias="none", epochs=2, random_state=0).fit(X).sample(50)
+    assert np.isfinite(sample["a"]).all()
+    assert sample["a"].between(X["a"].min(), X["a"].max()).all()

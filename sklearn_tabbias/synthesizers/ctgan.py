@@ -329,15 +329,28 @@ def _indicators(codec, values):
     return out
 
 
+def _scale(codec):
+    """A power of ten that brings a column of huge numbers near 1 for ctgan.
+
+    ctgan's Gaussian mixtures square the values: numbers beyond about 1e154
+    overflow to inf. Columns within ``±1e100`` are passed as they are (1).
+    """
+    largest = max(abs(codec.low), abs(codec.high))
+    if not np.isfinite(largest) or largest <= 1e100:
+        return 1.0
+    return float(10.0 ** np.floor(np.log10(largest)))
+
+
 def _continuous_part(codec, values):
     """A continuous column with NaN and point masses set to the other values' median.
 
-    Their indicator columns carry them.
+    Their indicator columns carry them; huge numbers are divided by
+    :func:`_scale`.
     """
     at_mass = values.isin(codec.spikes) | values.isna()
     rest = values[~at_mass]
     fill = rest.median() if len(rest) else 0.0
-    return values.where(~at_mass, fill).to_numpy()
+    return values.where(~at_mass, fill).to_numpy() / _scale(codec)
 
 
 def _conditional_vector(condition, schema):
@@ -370,7 +383,7 @@ def _decoded(table, name, codec):
     if not isinstance(codec, ContinuousCodec):
         lookup = {str(v): v for v in codec.values}
         return np.array([lookup.get(v, np.nan) for v in raw.astype(str)], dtype=object)
-    values = codec.snap(raw.to_numpy(dtype="float64"))
+    values = codec.snap(raw.to_numpy(dtype="float64") * _scale(codec))
     if len(codec.spikes):
         mass = table[f"{name}_mass"].astype(str).to_numpy()
         for j, spike in enumerate(codec.spikes):
