@@ -164,11 +164,25 @@ class SynthesizerMixin:
         """Each row drawn under its condition, in the order of the conditions."""
         parts = []
         fitted = getattr(self, "constraints_", None)
-        for condition, rows in plan(conditions, n_samples, self._columns):
+        for condition, rows in plan(conditions, n_samples, self._modelled_columns()):
             condition = Condition(tuple(rewrite(fitted, list(condition.items))))
             part = self._sample_matching(len(rows), condition, rng)
             parts.append(part.set_axis(rows))
         return pd.concat(parts).sort_index().reset_index(drop=True)
+
+    def _modelled_columns(self):
+        """The columns of the table the synthesizer models, its target included.
+
+        Fitted before the columns were recorded (older pickles): from
+        ``feature_names_in_`` or positions, and the target's name.
+        """
+        columns = getattr(self, "_columns", None)
+        if columns is None:
+            names = getattr(self, "feature_names_in_", None)
+            columns = list(range(self.n_features_in_) if names is None else names)
+            target = getattr(self, "_target", None)
+            columns += [] if target is None else [target.name]
+        return columns
 
     def _sample_matching(self, n_samples, condition, rng):
         """``n_samples`` rows that meet a ``Condition``, from bounded proposals."""

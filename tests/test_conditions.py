@@ -191,3 +191,11 @@ def test_ctgan_serves_conditions_and_names_unseen_values():
     assert (sample["a"] == "x").all() and sample["c"].between(10, 40).all()
     with pytest.raises(ValueError, match="'w', which was not seen in fit"):
         synth.sample(3, conditions={"a": "w"})
+
+
+def test_a_synthesizer_pickled_before_conditions_existed_still_takes_them():
+    synth = BiasedVAESynthesizer(random_state=0, **dict(FAST, min_steps=0)).fit(
+        _table()
+    )
+    del synth._columns  # as in a model saved before conditional sampling
+    assert (synth.sample(5, conditions={"a": "z"})["a"] == "z").all()
