@@ -303,6 +303,10 @@ def benchmark(args):
     return run_from_args(args, command)
 
 
+#: An option left out is not passed on to the estimator.
+SKIP = argparse.SUPPRESS
+
+
 def build_parser():
     """The argument parser of the ``tabbias`` command."""
     parser = argparse.ArgumentParser(
@@ -311,8 +315,17 @@ def build_parser():
         "inductive bias.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    skip = argparse.SUPPRESS  # an option left out is not passed on
+    for add in (_demo_parser, _fit_parser, _sample_parser, _evaluate_parser):
+        add(commands)
+    p = commands.add_parser(
+        "benchmark", help="the paper's experiments (see docs/benchmarks.md)"
+    )
+    add_arguments(p)
+    p.set_defaults(func=benchmark)
+    return parser
 
+
+def _demo_parser(commands):
     p = commands.add_parser(
         "demo", help="fit on the embedded breast-cancer table and sample"
     )
@@ -323,21 +336,23 @@ def build_parser():
     p.add_argument("--random-state", type=int, default=0)
     p.set_defaults(func=demo)
 
+
+def _fit_parser(commands):
     p = commands.add_parser("fit", help="fit a synthesizer on a CSV table")
     p.add_argument("data", help="CSV file of real rows (header row first)")
     p.add_argument("-o", "--output", required=True, help="file for the model (joblib)")
     p.add_argument("--model", choices=sorted(MODELS), default="vae")
-    p.add_argument("--bias", default=skip, help="bias method, e.g. avg, pretrain")
-    p.add_argument("--n-seeds", type=int, default=skip)
-    p.add_argument("--random-state", type=int, default=skip)
-    p.add_argument("--device", default=skip, help="torch device, e.g. cuda")
+    p.add_argument("--bias", default=SKIP, help="bias method, e.g. avg, pretrain")
+    p.add_argument("--n-seeds", type=int, default=SKIP)
+    p.add_argument("--random-state", type=int, default=SKIP)
+    p.add_argument("--device", default=SKIP, help="torch device, e.g. cuda")
     p.add_argument(
         "--target", default=None, help="target column (kept a class if it is one)"
     )
     p.add_argument(
         "--categorical",
         nargs="+",
-        default=skip,
+        default=SKIP,
         metavar="COL",
         help="columns to treat as categories",
     )
@@ -355,10 +370,12 @@ def build_parser():
         help='JSON list of rules every row keeps, e.g. [{"type": '
         '"FixedCombinations", "columns": ["education", "education-num"]}]',
     )
-    p.add_argument("-v", "--verbose", action="count", default=skip)
+    p.add_argument("-v", "--verbose", action="count", default=SKIP)
     _add_csv_arguments(p, dates=True)
     p.set_defaults(func=fit)
 
+
+def _sample_parser(commands):
     p = commands.add_parser("sample", help="draw rows from a saved synthesizer")
     p.add_argument("model", help="model file written by 'tabbias fit'")
     p.add_argument("-n", "--n-samples", type=int, required=True)
@@ -375,6 +392,8 @@ def build_parser():
     _add_csv_arguments(p)
     p.set_defaults(func=sample)
 
+
+def _evaluate_parser(commands):
     p = commands.add_parser(
         "evaluate", help="divergences and utility of a synthetic table"
     )
@@ -386,20 +405,13 @@ def build_parser():
         default=None,
         help="CSV of the real training rows: utility reference and privacy check",
     )
-    p.add_argument("--n-train", type=int, default=skip, help="M rows per table")
-    p.add_argument("--n-eval", type=int, default=skip, help="L rows per table")
-    p.add_argument("--n-repeats", type=int, default=skip)
-    p.add_argument("--encoding", choices=["onehot", "ordinal"], default=skip)
-    p.add_argument("--random-state", type=int, default=skip)
+    p.add_argument("--n-train", type=int, default=SKIP, help="M rows per table")
+    p.add_argument("--n-eval", type=int, default=SKIP, help="L rows per table")
+    p.add_argument("--n-repeats", type=int, default=SKIP)
+    p.add_argument("--encoding", choices=["onehot", "ordinal"], default=SKIP)
+    p.add_argument("--random-state", type=int, default=SKIP)
     _add_csv_arguments(p)
     p.set_defaults(func=evaluate)
-
-    p = commands.add_parser(
-        "benchmark", help="the paper's experiments (see docs/benchmarks.md)"
-    )
-    add_arguments(p)
-    p.set_defaults(func=benchmark)
-    return parser
 
 
 def main(argv=None):

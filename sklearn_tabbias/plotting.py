@@ -11,7 +11,7 @@ import pandas as pd
 
 from sklearn_tabbias._validation import as_frame
 from sklearn_tabbias.metrics.utility import infer_task
-from sklearn_tabbias.training import CURVE_LABELS
+from sklearn_tabbias.training import CURVE_LABELS, runs_label
 
 __all__ = ["CorrelationDifferenceDisplay", "MarginalsDisplay", "TrainingCurvesDisplay"]
 
@@ -377,7 +377,7 @@ class TrainingCurvesDisplay:
                     ax.plot(curve[:, 0], label=CURVE_LABELS[name])
                 ax.set_ylabel("loss")
             ax.set_xlabel(record.unit)
-            runs = f"{record.n_runs} run{'s' if record.n_runs > 1 else ''}"
+            runs = runs_label(record.n_runs)
             ax.set_title(f"{record.phase} ({runs}, {record.n_train} rows)")
             ax.legend(fontsize=7)
         self.figure_.tight_layout()

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["CURVE_LABELS", "TrainingRecord"]
+__all__ = ["CURVE_LABELS", "TrainingRecord", "runs_label"]
 
 #: Curve names of the records and what they measure (plot labels).
 CURVE_LABELS = {
@@ -86,3 +86,8 @@ class TrainingRecord:
     def steps(self):
         """Optimiser steps of the longest run."""
         return self.n_epochs * self.steps_per_epoch
+
+
+def runs_label(n_runs):
+    """How progress bars and plots name a phase's runs: "1 run", "3 runs"."""
+    return f"{n_runs} run{'s' if n_runs != 1 else ''}"

@@ -22,7 +22,7 @@ from sklearn_tabbias.nn.vae import (
     average_state,
 )
 from sklearn_tabbias.synthesizers._vae_stopping import EarlyStopping
-from sklearn_tabbias.training import TrainingRecord
+from sklearn_tabbias.training import TrainingRecord, runs_label
 
 logger = logging.getLogger("sklearn_tabbias")
 
@@ -216,8 +216,7 @@ class VAERunner:
         )
         curves = _Curves(s.max_epochs, n_members)
         eps_val = self.randn((n_members, len(val), s.latent_dim), generator)
-        runs = f"{n_members} run{'s' if n_members > 1 else ''}"
-        bar = self.progress(s.max_epochs, f"{phase} ({runs})")
+        bar = self.progress(s.max_epochs, f"{phase} ({runs_label(n_members)})")
         for epoch in range(s.max_epochs):
             module, active = members.module, members.active
             train_loss = self._epoch(module, members.optimizer, train, generator)
