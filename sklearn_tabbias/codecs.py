@@ -37,6 +37,7 @@ __all__ = [
     "ConstantCodec",
     "ContinuousCodec",
     "as_numbers",
+    "is_temporal",
     "is_categorical",
 ]
 
@@ -137,7 +138,7 @@ class ColumnCodec:
     def restore(self, values):
         """Decoded values as a Series of the column's input dtype."""
         dtype = self.dtype
-        if _is_temporal(dtype):
+        if is_temporal(dtype):
             return _from_numbers(values, dtype)
         if isinstance(dtype, pd.CategoricalDtype):
             return pd.Series(
@@ -548,7 +549,8 @@ def _key(value):
     return value
 
 
-def _is_temporal(dtype):
+def is_temporal(dtype):
+    """Whether ``dtype`` is a datetime (time-zone aware too) or a timedelta."""
     return is_datetime64_any_dtype(dtype) or is_timedelta64_dtype(dtype)
 
 
@@ -564,7 +566,7 @@ def as_numbers(column):
     >>> as_numbers(pd.Series(pd.to_datetime(["1970-01-01", None]))).tolist()
     [0.0, nan]
     """
-    if not _is_temporal(column.dtype):
+    if not is_temporal(column.dtype):
         return column
     ticks = column.array.asi8.astype("float64")
     ticks[column.isna().to_numpy()] = np.nan
@@ -574,7 +576,7 @@ def as_numbers(column):
 def _as_number(value, codec):
     """A condition's value as the number ``codec`` sees (temporal: its ticks)."""
     try:
-        if _is_temporal(codec.dtype):
+        if is_temporal(codec.dtype):
             series = pd.Series([value]).astype(codec.dtype)
             return float(as_numbers(series).iloc[0])
         return float(value)

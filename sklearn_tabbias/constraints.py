@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sklearn_tabbias.codecs import as_numbers, is_temporal
 from sklearn_tabbias.conditions import OneOf, holds
 from sklearn_tabbias.conditions import Range as ConditionRange
 
@@ -219,7 +220,7 @@ class Inequality:
         out = frame.drop(columns=self.name).reset_index(drop=True)
         gap = frame[self.name].clip(lower=0).reset_index(drop=True)
         low = out[self.low_column]
-        if _is_temporal(self.dtype_):
+        if is_temporal(self.dtype_):
             unit = np.datetime_data(self.dtype_)[0]
             high = low + pd.to_timedelta(gap.round(), unit=unit)
         else:
@@ -379,19 +380,9 @@ class Unique:
         return items
 
 
-def _is_temporal(dtype):
-    return pd.api.types.is_datetime64_any_dtype(
-        dtype
-    ) or pd.api.types.is_timedelta64_dtype(dtype)
-
-
 def _numbers(column):
     """A column as floats (dates and durations as their ticks)."""
-    if _is_temporal(column.dtype):
-        ticks = column.array.asi8.astype("float64")
-        ticks[column.isna().to_numpy()] = np.nan
-        return pd.Series(ticks, index=column.index)
-    return pd.to_numeric(column, errors="coerce").astype("float64")
+    return pd.to_numeric(as_numbers(column), errors="coerce").astype("float64")
 
 
 def detect(frame, max_levels=50, min_rows_per_combination=5):
@@ -421,7 +412,7 @@ def detect(frame, max_levels=50, min_rows_per_combination=5):
     numeric = [
         c
         for c in frame.columns
-        if _is_temporal(frame[c].dtype)
+        if is_temporal(frame[c].dtype)
         or (pd.api.types.is_numeric_dtype(frame[c]) and frame[c].nunique() > max_levels)
     ]
     for low in numeric:

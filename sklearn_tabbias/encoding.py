@@ -6,10 +6,8 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from pandas.api.types import (
-    is_datetime64_any_dtype,
     is_integer_dtype,
     is_object_dtype,
-    is_timedelta64_dtype,
 )
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.preprocessing import QuantileTransformer, StandardScaler
@@ -26,6 +24,7 @@ from sklearn_tabbias.codecs import (
     ContinuousCodec,
     as_numbers,
     is_categorical,
+    is_temporal,
 )
 
 __all__ = ["Block", "TabularEncoder"]
@@ -225,7 +224,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
     def _fit_continuous(self, codec, values, rng):
         codec.low, codec.high = float(values.min()), float(values.max())
-        if _is_temporal(codec.dtype):
+        if is_temporal(codec.dtype):
             codec.grid = _time_grid(values, codec.dtype)
         else:
             codec.grid = 1.0 if codec.is_integer else _grid(values)
@@ -484,10 +483,6 @@ def _time_grid(ticks, dtype):
         if size >= 1 and _whole(ticks / size):
             return 1.0 / size
     return 1.0
-
-
-def _is_temporal(dtype):
-    return is_datetime64_any_dtype(dtype) or is_timedelta64_dtype(dtype)
 
 
 def _whole(values):
