@@ -187,6 +187,7 @@ class SynthesizerMixin:
     def _sample_matching(self, n_samples, condition, rng):
         """``n_samples`` rows that meet a ``Condition``, from bounded proposals."""
         parts, n_kept, n_proposed, n_resampled = [], 0, 0, 0
+        prepared = self._prepare_condition(condition)
         for rounds in range(PROPOSAL_ROUNDS + 1):
             if n_kept >= n_samples:
                 break
@@ -198,7 +199,9 @@ class SynthesizerMixin:
                     "fewer rows."
                 )
             rate = (n_kept + 1) / (n_proposed + 1)
-            frame, resampled = self._propose(n_samples - n_kept, rate, condition, rng)
+            frame, resampled = self._propose(
+                n_samples - n_kept, rate, condition, prepared, rng
+            )
             n_proposed += len(frame)
             n_resampled += resampled
             frame = frame[condition.matches(frame)]
@@ -214,7 +217,14 @@ class SynthesizerMixin:
             )
         return pd.concat(parts, ignore_index=True).iloc[:n_samples]
 
-    def _propose(self, n_needed, rate, condition, rng):
+    def _prepare_condition(self, condition):
+        """What ``_propose`` needs of ``condition``, worked out once (None here).
+
+        Raises ValueError naming a column when the condition cannot be met.
+        """
+        return None
+
+    def _propose(self, n_needed, rate, condition, prepared, rng):
         """Rows of which about ``n_needed`` meet ``condition``; how many resampled.
 
         By rejection: ``rate`` is the share of proposed rows met so far.

@@ -187,3 +187,16 @@ def test_unique_identifiers_are_new_in_every_row():
     assert not set(first["name"]) & set(table["name"])
     with pytest.raises(ValueError, match="'patient' are not supported"):
         synth.sample(3, conditions={"patient": 1000})
+
+
+def test_ctgan_conditions_on_constrained_columns_use_the_joint_column():
+    synth = BiasedCTGAN(
+        bias="none",
+        epochs=5,
+        constraints=[FixedCombinations(["level", "code"])],
+        random_state=0,
+    ).fit(_table())
+    rows = synth.sample(10, conditions={"code": 3}, random_state=0)
+    assert (rows["level"] == "c").all() and (rows["code"] == 3).all()
+    rows = synth.sample(10, conditions={"level": OneOf(("a", "b"))}, random_state=0)
+    assert set(rows["level"]) <= {"a", "b"}

@@ -11,7 +11,6 @@ from sklearn_tabbias._validation import MAX_SEED, as_labels
 from sklearn_tabbias.base import SynthesizerMixin, proposal_size
 from sklearn_tabbias.bias import BIAS_METHODS, BiasMethod, RealRows
 from sklearn_tabbias.codecs import ContinuousCodec
-from sklearn_tabbias.conditions import Range
 from sklearn_tabbias.synthesizers._common import (
     COMMON_CONSTRAINTS,
     TorchPickleMixin,
@@ -275,18 +274,22 @@ default="pretrain"
         table = self._runner.sample(self.generator_, n_samples, rng.integers(MAX_SEED))
         return _restore(table, self.schema_)
 
-    def _propose(self, n_needed, rate, condition, rng):
-        """Rows to filter by the condition, drawn with ctgan's conditional vector.
+    def _prepare_condition(self, condition):
+        """The conditional vector of the condition's first single category.
 
-        The vector is set to the condition's first category, if it has one;
-        else the rows are drawn freely.
+        None: there is none, rows are drawn freely. Raises ValueError for a
+        value never seen in fit.
         """
-        self.schema_.conditioned_blocks(condition)  # names a value never seen
+        conditioned = self.schema_.conditioned_blocks(condition)
+        return _conditional_vector(conditioned, self.schema_)
+
+    def _propose(self, n_needed, rate, condition, prepared, rng):
+        """Rows to filter by the condition, drawn with its conditional vector."""
         table = self._runner.sample(
             self.generator_,
             proposal_size(n_needed, rate),
             rng.integers(MAX_SEED),
-            condition=_conditional_vector(condition, self.schema_),
+            condition=prepared,
         )
         return _restore(table, self.schema_), 0
 
@@ -353,20 +356,21 @@ def _continuous_part(codec, values):
     return values.where(~at_mass, fill).to_numpy() / _scale(codec)
 
 
-def _conditional_vector(condition, schema):
-    """The (prepared column, label) of the condition's first category, or None."""
-    names = list(getattr(schema, "feature_names_in_", range(schema.n_features_in_)))
-    for column, wanted in condition.items:
-        index = names.index(column)
+def _conditional_vector(conditioned, schema):
+    """The (prepared column, label) of the first category allowing one value.
+
+    ``conditioned``: ``TabularEncoder.conditioned_blocks`` of a condition;
+    None when no category column allows a single value.
+    """
+    for blocks, allowed in conditioned:
+        if not blocks or allowed.states is None or len(allowed.states) != 1:
+            continue  # a constant, or several values allowed
+        index = blocks[0].column
         codec = schema.columns_[index]
-        if isinstance(codec, ContinuousCodec) or isinstance(wanted, Range):
+        if isinstance(codec, ContinuousCodec):
             continue
-        if len(codec.values) + codec.has_nan < 2:  # constant: not a ctgan column
-            continue
-        values = pd.Series([wanted], dtype=object)
-        if np.asarray(codec.values).dtype.kind == "f":
-            values = pd.to_numeric(values, errors="coerce").astype("float64")
-        return f"c{index}", as_labels(values, _NAN)[0]
+        value = codec.take(np.asarray(allowed.states))[0]
+        return f"c{index}", as_labels(pd.Series([value], dtype=object), _NAN)[0]
     return None
 
 

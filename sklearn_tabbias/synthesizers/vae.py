@@ -273,12 +273,15 @@ maml_first_order : default=None
         rows = self._runner.sample(self.module_, self.prior_, n_samples, rng)
         return self.encoder_.inverse_transform(rows.numpy())
 
-    def _propose(self, n_needed, rate, condition, rng):
+    def _prepare_condition(self, condition):
+        """The conditioned columns' blocks and what the condition allows there."""
+        return self.encoder_.conditioned_blocks(condition)
+
+    def _propose(self, n_needed, rate, condition, prepared, rng):
         """Rows drawn from the latent codes tilted by the condition (all meet it)."""
-        conditioned = self.encoder_.conditioned_blocks(condition)
         try:
             draw = sample_matching(
-                self._runner, self.module_, self.prior_, n_needed, conditioned, rng
+                self._runner, self.module_, self.prior_, n_needed, prepared, rng
             )
         except ValueError as error:
             raise ValueError(
