@@ -35,14 +35,11 @@ class ConditionalDraw:
     ----------
     rows : Tensor of shape (n_samples, n_inputs)
         Encoded rows, on the CPU.
-    n_codes : int
-        Latent codes drawn.
     n_resampled : int
         Rows whose codes came from importance resampling (0: all exact).
     """
 
     rows: torch.Tensor
-    n_codes: int
     n_resampled: int
 
 
@@ -95,7 +92,7 @@ def sample_matching(runner, module, prior, n_samples, conditioned, rng):
             z = _resample(torch.cat(codes), torch.cat(weights), n_resampled, rng)
             out = module.decode(z.unsqueeze(0).to(runner.device))[0]
             kept.append(_draw(runner, columns, out, generator))
-    return ConditionalDraw(torch.cat(kept)[:n_samples], n_codes, n_resampled)
+    return ConditionalDraw(torch.cat(kept)[:n_samples], n_resampled)
 
 
 def _draw(runner, columns, out, generator):
