@@ -11,8 +11,9 @@ at random (the seed), fit a synthesizer, sample 2,000 rows, then score them on
   from synthetic rows (0.5 = indistinguishable).
 
 ``--set name=value ...`` changes synthesizer parameters (one ``--set`` with
-several pairs), so one run is one arm of an ablation; ``--fixed a,b`` adds the
-constraint ``FixedCombinations(["a", "b"])`` (repeatable). Results go to a
+several pairs; ``bias="AverageBias(bootstrap=True)"`` builds a bias object),
+so one run is one arm of an ablation; ``--fixed a,b`` adds the constraint
+``FixedCombinations(["a", "b"])`` (repeatable). Results go to a
 JSON-lines file, one line per fit.
 
     OMP_NUM_THREADS=1 python benchmarks/small_data.py --datasets letter king \\
@@ -28,6 +29,8 @@ import numpy as np
 from joblib import Parallel, delayed
 
 from sklearn_tabbias import BiasedCTGAN, BiasedVAESynthesizer, datasets
+from sklearn_tabbias import bias as bias_methods
+from sklearn_tabbias.bias import BiasMethod
 from sklearn_tabbias.constraints import FixedCombinations
 from sklearn_tabbias.metrics import estimate_detection, utility
 
@@ -87,15 +90,30 @@ def score_fit(synthesizer, train, test, target, task, seed):
 
 
 def parse_set(items):
-    """``name=value`` pairs (values as Python literals) to a dict."""
+    """``name=value`` pairs to a dict: values are Python literals, a bias
+    method's constructor with literal arguments (``AverageBias(bootstrap=True)``)
+    or else strings."""
     params = {}
     for item in items:
         name, _, value = item.partition("=")
         try:
-            params[name] = ast.literal_eval(value)
+            params[name] = parse_value(value)
         except (ValueError, SyntaxError):
             params[name] = value
     return params
+
+
+def parse_value(text):
+    """A literal, or a bias method built from literal keyword arguments."""
+    node = ast.parse(text, mode="eval").body
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        method = getattr(bias_methods, node.func.id, None)
+        if not (isinstance(method, type) and issubclass(method, BiasMethod)):
+            raise ValueError(f"not a bias method: {node.func.id}")
+        if node.args:
+            raise ValueError("bias methods take keyword arguments here")
+        return method(**{k.arg: ast.literal_eval(k.value) for k in node.keywords})
+    return ast.literal_eval(node)
 
 
 def main():

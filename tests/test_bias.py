@@ -13,7 +13,13 @@ from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_tabbias import BiasedVAESynthesizer, TabularEncoder
-from sklearn_tabbias.bias import MAMLBias, PretrainBias, RealRows
+from sklearn_tabbias.bias import (
+    AverageBias,
+    DRSBias,
+    MAMLBias,
+    PretrainBias,
+    RealRows,
+)
 from sklearn_tabbias.bias._base import pool_samples
 from sklearn_tabbias.synthesizers._settings import VAESettings
 from sklearn_tabbias.synthesizers._vae_runner import VAERunner
@@ -44,11 +50,12 @@ def spy(monkeypatch):
     calls = []
     original = VAERunner.train
 
-    def train(self, train, val, n_members, init_state=None, phase="seed"):
-        runs = original(self, train, val, n_members, init_state, phase)
+    def train(self, train, val, n_members, init_state=None, phase="seed", rows=None):
+        runs = original(self, train, val, n_members, init_state, phase, rows)
         calls.append(
             dict(
                 phase=phase,
+                rows=rows,
                 n_rows=len(train) + len(val),
                 n_members=n_members,
                 init_state=init_state,
@@ -119,15 +126,75 @@ def test_n_finetune_runs_sets_the_later_phases_runs(
 def test_runs_start_exactly_from_init_state(setting):
     runner, real = setting
     theta0 = runner.new_state(1)
-    still = VAERunner.__new__(VAERunner)
-    still.__dict__.update(runner.__dict__)
-    still.settings = replace(runner.settings, learning_rate=1e-30, max_epochs=2)
-    still.records = []
+    still = _copy(runner, learning_rate=1e-30, max_epochs=2)
     runs = still.train(real.train, real.val, 3, init_state=theta0)
     for s in range(3):
         _assert_states_equal({k: v[[s]] for k, v in runs.state.items()}, theta0)
     moved = runner.train(real.train, real.val, 3, init_state=theta0)
     assert _distance({k: v[[0]] for k, v in moved.state.items()}, theta0) > 1e-3
+
+
+@pytest.mark.parametrize("method", [AverageBias, DRSBias, MAMLBias])
+def test_shared_init_seed_runs_start_from_one_state(adult300, spy, method):
+    bias = _small(method, shared_init=True)
+    BiasedVAESynthesizer(bias=bias, random_state=0, **_NO_SHORT).fit(adult300)
+    seed = spy[0]
+    assert seed["phase"] == "seed" and seed["rows"] is None
+    assert next(iter(seed["init_state"].values())).shape[0] == 1
+    assert seed["runs"].record.warm_start
+
+
+@pytest.mark.parametrize("method", [AverageBias, DRSBias, MAMLBias])
+def test_bootstrap_seed_runs_train_on_their_own_resamples(adult300, spy, method):
+    bias = _small(method, bootstrap=True)
+    BiasedVAESynthesizer(bias=bias, random_state=0, **_NO_SHORT).fit(adult300)
+    seed = spy[0]
+    rows, n_train = np.asarray(seed["rows"]), len(seed["runs_input"][0])
+    assert seed["init_state"] is None  # independent starts unless shared_init
+    assert rows.shape == (TINY["n_seeds"], n_train)
+    assert rows.min() >= 0 and rows.max() < n_train
+    assert len(np.unique(rows[0])) < n_train  # drawn with replacement
+    assert not np.array_equal(rows[0], rows[1])
+
+
+def test_default_seed_runs_are_the_papers(adult300, spy):
+    BiasedVAESynthesizer(bias=AverageBias(), random_state=0, **_NO_SHORT).fit(adult300)
+    assert spy[0]["rows"] is None and spy[0]["init_state"] is None
+
+
+@pytest.mark.parametrize("batch_size", [256, 64])
+def test_runs_train_on_the_rows_they_are_given(setting, batch_size):
+    """Identity rows reproduce a plain fit bit for bit; other rows change it."""
+    runner, real = setting
+    runner = _copy(runner, batch_size=batch_size, max_epochs=3)
+    n_train = len(real.train)
+    seeds = np.random.RandomState(1).randint(2**31, size=3)
+    fits = []
+    for rows in (None, np.tile(np.arange(n_train), (2, 1)), np.zeros((2, n_train))):
+        runner.rng = np.random.RandomState(seeds[0])
+        rows = None if rows is None else rows.astype(int)
+        fits.append(runner.train(real.train, real.val, 2, rows=rows).state)
+    _assert_states_equal(fits[0], fits[1])
+    assert _distance(fits[0], fits[2]) > 1e-3
+
+
+def _copy(runner, **settings):
+    """A runner like ``runner`` with other settings and its own records."""
+    copy = VAERunner.__new__(VAERunner)
+    copy.__dict__.update(runner.__dict__)
+    copy.settings = replace(runner.settings, **settings)
+    copy.records = []
+    return copy
+
+
+def _small(method, **params):
+    """A bias method with small synthetic-row and meta-learning budgets."""
+    small = {
+        AverageBias: {},
+        DRSBias: {"n_samples": 60},
+        MAMLBias: {"n_samples": 60, "meta_iterations": 2, "inner_steps": 1},
+    }
+    return method(**small[method], **params)
 
 
 @pytest.mark.parametrize("bias, n_members", [("pretrain", 1), ("drs", 1)])

@@ -8,7 +8,7 @@ import torch
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_tabbias import BiasedCTGAN, DivergenceScorer, UtilityScorer
-from sklearn_tabbias.bias import DRSBias, MAMLBias
+from sklearn_tabbias.bias import AverageBias, DRSBias, MAMLBias
 from sklearn_tabbias.metrics import SmallSampleWarning
 from sklearn_tabbias.synthesizers import ctgan as ctgan_module
 from sklearn_tabbias.synthesizers._ctgan_runner import CTGANRunner
@@ -32,7 +32,9 @@ def spy(monkeypatch):
     def train_pair(self, data, epochs, init=None, phase="real", batch_size=None):
         start = None if init is None else [_state(m) for m in init]
         pair = original(self, data, epochs, init, phase, batch_size)
-        calls.append(dict(phase=phase, n_rows=len(data), init=start, pair=pair))
+        calls.append(
+            dict(phase=phase, n_rows=len(data), data=data, init=start, pair=pair)
+        )
         return pair
 
     monkeypatch.setattr(CTGANRunner, "train_pair", train_pair)
@@ -116,6 +118,18 @@ def test_avg_starts_from_the_mean_of_the_seed_pairs(adult300, spy):
     for key, value in synth.init_state_["generator"].items():
         if value.is_floating_point():
             torch.testing.assert_close(value, (seeds[0][key] + seeds[1][key]) / 2)
+
+
+def test_seed_pairs_share_a_start_and_train_on_resamples(adult300, spy):
+    bias = AverageBias(shared_init=True, bootstrap=True)
+    BiasedCTGAN(bias=bias, random_state=0, **SMALL_OBJECT).fit(adult300)
+    seeds = [c for c in spy if c["phase"] == "seed"]
+    assert len(seeds) == SMALL["n_seeds"]
+    _assert_same(seeds[0]["init"][0], seeds[1]["init"][0])  # one shared start
+    assert all(c["n_rows"] == len(adult300) for c in spy)  # resamples of N rows
+    distinct = [len(np.unique(c["data"], axis=0)) for c in spy]
+    assert max(distinct[:-1]) < distinct[-1] == len(adult300)  # fine-tuning: all
+    assert all(c["init"] is not None for c in spy)  # all warm: no fresh pair
 
 
 def test_maml_meta_learns_through_reptile_steps(adult300):

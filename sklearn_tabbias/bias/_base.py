@@ -56,12 +56,14 @@ class Runner(Protocol):
     def split(self, rows):
         """Shuffle encoded rows into (train, validation) rows."""
 
-    def train(self, train, val, n_runs, init_state=None, phase="seed"):
+    def train(self, train, val, n_runs, init_state=None, phase="seed", rows=None):
         """Train ``n_runs`` runs (from ``init_state`` if given).
 
-        Returns the runs at their kept epochs: ``n_runs``, ``member(s)`` (a
-        one-run state), ``state`` (all runs), ``val_losses``, ``best`` and
-        ``best_state``.
+        ``rows`` (int array of shape (n_runs, n)), if given, holds the indices
+        into ``train`` of the rows each run trains on (a bootstrap resample);
+        by default every run trains on all of ``train``. Returns the runs
+        at their kept epochs: ``n_runs``, ``member(s)`` (a one-run state),
+        ``state`` (all runs), ``val_losses``, ``best`` and ``best_state``.
         """
 
     def sample_from(self, state, rows, n_samples):
@@ -120,6 +122,24 @@ class BiasMethod(BaseEstimator):
     #: skipped and :meth:`initial_state` gets ``seed_runs=None``).
     uses_seed_runs = True
 
+    def train_seed_runs(self, runner, real, n_runs):
+        """The S seed runs on the real rows (paper: independent initialisations).
+
+        Parameters
+        ----------
+        runner : Runner
+            Trains the model.
+        real : RealRows
+            The encoded real rows.
+        n_runs : int
+            Seed runs to train.
+
+        Returns
+        -------
+        runs : the runner's runs
+        """
+        return runner.train(real.train, real.val, n_runs, phase="seed")
+
     def extra_rows(self, rng):
         """Rows besides the real ones that the encoder must know, or None.
 
@@ -148,6 +168,43 @@ class BiasMethod(BaseEstimator):
             One-member state θ0, or None for no fine-tuning phase.
         """
         raise NotImplementedError
+
+
+class DiverseSeedRuns:
+    """Seed runs from one shared start and/or on bootstrap resamples (a mixin).
+
+    For the methods that build θ0 from every seed run. The paper's seed runs
+    start from independent random weights and all train on the same rows, so
+    they differ only by their start, data order and noise. With
+    ``shared_init`` they all start from one random initialisation (weight
+    averaging then averages networks whose hidden units correspond, as in
+    model soups); with ``bootstrap`` each trains on its own bootstrap
+    resample of the training rows (diversity from the data, as in bagging).
+    The class using it has the parameters ``shared_init`` and ``bootstrap``.
+    """
+
+    def train_seed_runs(self, runner, real, n_runs):
+        """The seed runs, from a shared start or on resamples as set."""
+        init = runner.new_state(1) if self.shared_init else None
+        rows = None
+        if self.bootstrap:
+            rows = bootstrap_rows(runner.rng, len(real.train), n_runs)
+        return runner.train(
+            real.train, real.val, n_runs, init_state=init, phase="seed", rows=rows
+        )
+
+
+#: The parameter constraints of :class:`DiverseSeedRuns`.
+DIVERSITY_CONSTRAINTS = {"shared_init": ["boolean"], "bootstrap": ["boolean"]}
+
+
+def bootstrap_rows(rng, n_rows, n_runs):
+    """Row indices of ``n_runs`` bootstrap resamples of ``n_rows`` rows.
+
+    Returns an int array of shape (n_runs, n_rows), drawn with replacement
+    from ``rng`` (a numpy RandomState).
+    """
+    return rng.randint(n_rows, size=(n_runs, n_rows))
 
 
 def pool_samples(runner, seed_runs, real, n_samples):

@@ -5,10 +5,15 @@ from numbers import Integral
 import torch
 from sklearn.utils._param_validation import Interval
 
-from sklearn_tabbias.bias._base import BiasMethod, pool_samples
+from sklearn_tabbias.bias._base import (
+    DIVERSITY_CONSTRAINTS,
+    BiasMethod,
+    DiverseSeedRuns,
+    pool_samples,
+)
 
 
-class DRSBias(BiasMethod):
+class DRSBias(DiverseSeedRuns, BiasMethod):
     """θ0 = one run trained on ``n_samples`` rows pooled from all S seed runs.
 
     Paper eq. 7: every seed run is a task (a domain); their samples are pooled
@@ -18,6 +23,12 @@ class DRSBias(BiasMethod):
     ----------
     n_samples : int, default=10000
         Pooled synthetic rows, drawn evenly from the seed runs.
+    shared_init : bool, default=False
+        Start every seed run from one random initialisation (see
+        :class:`AverageBias`).
+    bootstrap : bool, default=False
+        Train each seed run on its own bootstrap resample of the training
+        rows (more diverse domains to pool).
 
     Examples
     --------
@@ -26,10 +37,15 @@ class DRSBias(BiasMethod):
     DRSBias(n_samples=5000)
     """
 
-    _parameter_constraints = {"n_samples": [Interval(Integral, 2, None, closed="left")]}
+    _parameter_constraints = {
+        "n_samples": [Interval(Integral, 2, None, closed="left")],
+        **DIVERSITY_CONSTRAINTS,
+    }
 
-    def __init__(self, n_samples=10000):
+    def __init__(self, n_samples=10000, shared_init=False, bootstrap=False):
         self.n_samples = n_samples
+        self.shared_init = shared_init
+        self.bootstrap = bootstrap
 
     def initial_state(self, runner, seed_runs, real):
         """Pool samples of every seed run and train one run on them."""

@@ -7,11 +7,17 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval
 
-from sklearn_tabbias.bias._base import BiasMethod, FunctionalRunner, pool_samples
+from sklearn_tabbias.bias._base import (
+    DIVERSITY_CONSTRAINTS,
+    BiasMethod,
+    DiverseSeedRuns,
+    FunctionalRunner,
+    pool_samples,
+)
 from sklearn_tabbias.training import TrainingRecord
 
 
-class MAMLBias(BiasMethod):
+class MAMLBias(DiverseSeedRuns, BiasMethod):
     """θ0 meta-learned with MAML over tasks drawn from the S seed runs.
 
     Each seed run's samples form one task. Every meta-iteration draws a fresh
@@ -45,6 +51,12 @@ class MAMLBias(BiasMethod):
         ``inner_steps`` of the generator's own training steps and moves θ this
         share of the way to the adapted weights' mean. ``inner_lr``,
         ``outer_lr``, ``first_order`` and ``batch_size`` do not apply there.
+    shared_init : bool, default=False
+        Start every seed run from one random initialisation (see
+        :class:`AverageBias`).
+    bootstrap : bool, default=False
+        Train each seed run on its own bootstrap resample of the training
+        rows (more diverse tasks).
 
     Examples
     --------
@@ -62,6 +74,7 @@ class MAMLBias(BiasMethod):
         "first_order": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
         "reptile_step": [Interval(Real, 0, 1, closed="right")],
+        **DIVERSITY_CONSTRAINTS,
     }
 
     def __init__(
@@ -74,6 +87,8 @@ class MAMLBias(BiasMethod):
         first_order=False,
         batch_size=None,
         reptile_step=0.5,
+        shared_init=False,
+        bootstrap=False,
     ):
         self.n_samples = n_samples
         self.inner_steps = inner_steps
@@ -83,6 +98,8 @@ class MAMLBias(BiasMethod):
         self.first_order = first_order
         self.batch_size = batch_size
         self.reptile_step = reptile_step
+        self.shared_init = shared_init
+        self.bootstrap = bootstrap
 
     def initial_state(self, runner, seed_runs, real):
         """Sample one task per seed run and meta-learn θ0 from a random start."""

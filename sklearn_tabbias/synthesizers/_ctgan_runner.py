@@ -121,7 +121,7 @@ class CTGANRunner:
             data, self.transformer.output_info_list, self.settings.log_frequency
         )
 
-    def train(self, train, val, n_runs, init_state=None, phase="seed"):
+    def train(self, train, val, n_runs, init_state=None, phase="seed", rows=None):
         """Train ``n_runs`` pairs: the :class:`~sklearn_tabbias.bias.Runner` call.
 
         On the real rows a pair trains ``settings.epochs`` epochs with the
@@ -144,6 +144,10 @@ class CTGANRunner:
             every pair starts from.
         phase : str, default="seed"
             Name stored in the records.
+        rows : array-like of int, shape (n_runs, n), optional
+            Indices into ``train`` of the rows each pair trains on (e.g. a
+            bootstrap resample of the real rows, trained like them); by
+            default every pair trains on all.
 
         Returns
         -------
@@ -155,13 +159,14 @@ class CTGANRunner:
         else:
             data = np.asarray(train, dtype="float32")
             sizes = (s.pretrain_epochs, auto_batch(len(data), s.pac))
+        datas = [data] * n_runs if rows is None else [data[r] for r in np.asarray(rows)]
         if n_runs == 1:
-            pairs = [self._run(data, sizes, init_state, phase)]
+            pairs = [self._run(datas[0], sizes, init_state, phase)]
         else:
             seeds = self.rng.randint(MAX_SEED, size=n_runs)
             tasks = Parallel(n_jobs=s.n_jobs)(
-                delayed(_worker_run)(self, seed, data, sizes, init_state, phase)
-                for seed in seeds
+                delayed(_worker_run)(self, seed, run_data, sizes, init_state, phase)
+                for seed, run_data in zip(seeds, datas, strict=True)
             )
             pairs = [pair for pair, _ in tasks]
             self.records.extend(record for _, record in tasks)

@@ -60,7 +60,7 @@ class BiasedFitMixin:
         seed_runs = None
         if self.bias_.uses_seed_runs:
             n_seed_runs = self.n_seeds if ranks or uses_all else 1
-            seed_runs = runner.train(real.train, real.val, n_seed_runs, phase="seed")
+            seed_runs = self.bias_.train_seed_runs(runner, real, n_seed_runs)
         self.init_state_ = self.bias_.initial_state(runner, seed_runs, real)
         final = seed_runs
         if self.init_state_ is not None:

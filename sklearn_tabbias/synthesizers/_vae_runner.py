@@ -176,7 +176,7 @@ class VAERunner:
         """Standard normal noise on the runner's device."""
         return torch.randn(shape, generator=generator).to(self.device)
 
-    def train(self, train, val, n_members, init_state=None, phase="seed"):
+    def train(self, train, val, n_members, init_state=None, phase="seed", rows=None):
         """Train ``n_members`` members with early stopping on validation loss.
 
         All members train in one batched module, each with its own
@@ -198,12 +198,17 @@ class VAERunner:
             One-member state every run starts from (the bias θ0).
         phase : str, default="seed"
             Name stored in the record.
+        rows : array-like of int, shape (n_members, n), optional
+            Indices into ``train`` of the rows each member trains on (e.g. a
+            bootstrap resample); by default every member trains on all.
 
         Returns
         -------
         runs : Runs
         """
         s = self.settings
+        if rows is not None:
+            rows = torch.as_tensor(np.asarray(rows), device=self.device)
         started = time.perf_counter()
         generator = self.generator()
         members = _Members(self._initialised(n_members, init_state, generator), s)
@@ -219,7 +224,10 @@ class VAERunner:
         bar = self.progress(s.max_epochs, f"{phase} ({runs_label(n_members)})")
         for epoch in range(s.max_epochs):
             module, active = members.module, members.active
-            train_loss = self._epoch(module, members.optimizer, train, generator)
+            own_rows = None if rows is None else rows[active]
+            train_loss = self._epoch(
+                module, members.optimizer, train, generator, own_rows
+            )
             if epoch < stopping.first_epoch and epoch % CURVE_EVERY:
                 curves.record(epoch, active, train_loss)
                 bar.update(1)
@@ -282,14 +290,17 @@ class VAERunner:
         """Rows per gradient step on ``n_train`` training rows."""
         return min(self.settings.batch_size, n_train)
 
-    def _epoch(self, module, optimizer, train, generator):
-        """One pass over shuffled training rows; mean training loss per member."""
+    def _epoch(self, module, optimizer, train, generator, rows=None):
+        """One pass over shuffled training rows; mean training loss per member.
+
+        ``rows``: each active member's row indices (see :meth:`train`).
+        """
         p = self.settings
         n_active, n_train = module.n_members, len(train)
         batch_size = self._batch_size(n_train)
         total = torch.zeros(n_active, device=self.device)
         module.train()
-        for batch in self._batches(train, n_active, batch_size, generator):
+        for batch in self._batches(train, n_active, batch_size, generator, rows):
             eps = self.randn((n_active, batch.shape[1], p.latent_dim), generator)
             loss = self.loss(module, batch, eps)
             optimizer.zero_grad(set_to_none=True)
@@ -298,16 +309,19 @@ class VAERunner:
             total += loss.detach() * batch.shape[1]
         return (total / n_train).cpu().numpy()
 
-    def _batches(self, train, n_active, batch_size, generator):
+    def _batches(self, train, n_active, batch_size, generator, rows=None):
         """Each member's mini-batches of one epoch, in its own shuffled order.
 
-        A full batch needs no order: the loss is a mean over the rows.
+        A full batch needs no order: the loss is a mean over the rows. With
+        ``rows`` (n_active, n) a member's epoch runs over its own rows.
         """
         if batch_size >= len(train):
-            yield train.expand(n_active, *train.shape)
+            yield train.expand(n_active, *train.shape) if rows is None else train[rows]
             return
         order = torch.argsort(torch.rand(n_active, len(train), generator=generator), 1)
         order = order.to(self.device)
+        if rows is not None:
+            order = torch.gather(rows, 1, order)
         for start in range(0, len(train), batch_size):
             yield train[order[:, start : start + batch_size]]
 
