@@ -27,6 +27,7 @@ import time
 
 import numpy as np
 from joblib import Parallel, delayed
+from scipy import stats
 
 from sklearn_tabbias import BiasedCTGAN, BiasedVAESynthesizer, datasets
 from sklearn_tabbias import bias as bias_methods
@@ -159,9 +160,17 @@ def main():
         action="store_true",
         help="also the paper's JS and KL against the pool's unseen real rows",
     )
+    parser.add_argument(
+        "--compare",
+        metavar="BASE",
+        help="fit nothing: print every arm of --out against the arm labelled BASE",
+    )
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--out", default="small_data.jsonl")
     args = parser.parse_args()
+    if args.compare is not None:
+        compare(args.out, args.compare)
+        return
     params = parse_set(args.set)
     if args.fixed:
         params["constraints"] = [FixedCombinations(f.split(",")) for f in args.fixed]
@@ -173,6 +182,58 @@ def main():
         for record in records:
             out.write(json.dumps(dict(record, label=args.label), default=repr) + "\n")
     summarise(records, args.label)
+
+
+def paired_interval(gains):
+    """Mean of paired differences and the half-width of its 95 % t-interval."""
+    gains = np.asarray(gains, dtype=float)
+    half = stats.t.ppf(0.975, len(gains) - 1) * gains.std(ddof=1) / np.sqrt(len(gains))
+    return gains.mean(), half
+
+
+#: The scores ``compare`` reports (utility: higher is better; JS, AUC: lower).
+SCORES = (
+    ("js", "JS", False),
+    ("utility", "utility", True),
+    ("detection", "AUC", False),
+)
+
+
+def compare(path, base):
+    """A Markdown table of every arm's gain over the arm ``base``, paired by
+    draw (same table, N and seed), with 95 % t-intervals (``*``: excludes 0;
+    a JS gain is also given relative to the base arm's JS)."""
+    runs = {}
+    for line in open(path):
+        r = json.loads(line)
+        runs.setdefault((r["dataset"], r["n"], r["label"]), {})[r["seed"]] = r
+    print("| table | N | arm | draws | JS (Δ, relative) | utility Δ | AUC Δ | fit s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for (dataset, n, label), arm in sorted(runs.items()):
+        low = runs.get((dataset, n, base), {})
+        seeds = sorted(set(arm) & set(low))
+        if label == base or len(seeds) < 2:
+            continue
+        cells = [_gain_cell(arm, low, seeds, key) for key, _, _ in SCORES]
+        seconds = np.mean([arm[s]["seconds"] for s in seeds])
+        print(
+            f"| {dataset} | {n} | {label} | {len(seeds)} | "
+            + " | ".join(cells)
+            + f" | {seconds:.0f} |"
+        )
+
+
+def _gain_cell(arm, low, seeds, key):
+    """``mean (Δ [lo, hi])`` of one score, paired by seed."""
+    if not all(key in arm[s] and key in low[s] for s in seeds):
+        return "–"
+    gain, half = paired_interval([arm[s][key] - low[s][key] for s in seeds])
+    star = " *" if abs(gain) > half else ""
+    mean = np.mean([arm[s][key] for s in seeds])
+    text = f"{mean:.3f} ({gain:+.3f} [{gain - half:+.3f}, {gain + half:+.3f}]{star}"
+    if key == "js":
+        text += f", {gain / np.mean([low[s][key] for s in seeds]):+.0%}"
+    return text + ")"
 
 
 def summarise(records, label=""):

@@ -34,8 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from scipy import stats
-from small_data import parse_set, score_fit
+from small_data import paired_interval, parse_set, score_fit
 
 from sklearn_tabbias import BiasedVAESynthesizer, datasets
 from sklearn_tabbias.bias import PretrainBias
@@ -142,10 +141,8 @@ def _line(arm, runs, low):
     seeds = sorted(set(runs) & set(low))
     if arm != "low" and len(seeds) >= 2:
         for name in ("utility", "detection"):  # detection: lower is better
-            gain = np.array([runs[s][name] - low[s][name] for s in seeds])
-            half = stats.t.ppf(0.975, len(gain) - 1) * gain.std(ddof=1)
-            half /= np.sqrt(len(gain))
-            text += f"; {name} - low {gain.mean():+.3f} ± {half:.3f}"
+            mean, half = paired_interval([runs[s][name] - low[s][name] for s in seeds])
+            text += f"; {name} - low {mean:+.3f} ± {half:.3f}"
         text += f" ({len(seeds)} seeds)"
     return text
 
