@@ -123,3 +123,19 @@ def test_sample_arguments_are_checked(fitted):
 def test_cuda_fit_and_sample(adult300):
     synth = BiasedVAESynthesizer(device="cuda", random_state=0, **TINY).fit(adult300)
     assert synth.sample(100).shape == (100, adult300.shape[1])
+
+
+@pytest.mark.parametrize("bias", ["none", "avg"])
+def test_refit_trains_the_best_recipe_again_on_all_rows(adult300, bias):
+    plain = BiasedVAESynthesizer(bias=bias, random_state=0, **TINY).fit(adult300)
+    synth = clone(plain).set_params(refit=True).fit(adult300)
+    *phases, refit = synth.history_
+    assert [r.phase for r in phases] == [r.phase for r in plain.history_]
+    last = phases[-1]  # the same phases as without refit, then one more run
+    assert refit.phase == "refit" and refit.n_runs == 1
+    assert refit.n_train == len(adult300) and refit.warm_start == (bias != "none")
+    steps = (last.best_epoch[synth.best_run_] + 1) * last.steps_per_epoch
+    assert refit.n_epochs == -(-steps // refit.steps_per_epoch)
+    sample = synth.sample(200, random_state=0)
+    assert sample.shape == (200, adult300.shape[1])
+    assert not sample.equals(plain.sample(200, random_state=0))

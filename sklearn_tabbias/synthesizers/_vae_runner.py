@@ -5,9 +5,10 @@ of :class:`VAERunner`: ``train``, ``sample``, ``new_state``, ``average``,
 ``split`` and ``loss``.
 """
 
+import copy
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -244,6 +245,27 @@ class VAERunner:
             members.drop(stopped)
         bar.close()
         return self._finish(phase, (train, val), init_state, stopping, curves, started)
+
+    def train_steps(self, rows, n_steps, init_state=None, phase="refit"):
+        """One run trained ``n_steps`` optimiser steps on ``rows`` and kept.
+
+        No early stopping: the run takes the epochs that ``n_steps`` need on
+        ``rows`` (at least one) and keeps its last one (its curves' validation
+        loss is on ``rows`` themselves). Used to train a chosen recipe again
+        on all rows.
+
+        Returns
+        -------
+        runs : Runs
+        """
+        n_epochs = max(1, -(-int(n_steps) // self._steps_per_epoch(len(rows))))
+        fixed = copy.copy(self)  # shares rng and records
+        fixed.settings = replace(
+            self.settings,
+            max_epochs=n_epochs,
+            min_steps=n_epochs * self._steps_per_epoch(len(rows)),
+        )
+        return fixed.train(rows, rows, 1, init_state=init_state, phase=phase)
 
     def _initialised(self, n_members, init_state, generator):
         """``n_members`` members: fresh (from ``generator``) or all ``init_state``."""
