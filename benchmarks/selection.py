@@ -107,7 +107,10 @@ def write(path, record):
 
 
 def reference(table, index, sizes, base):
-    """The candidate on all rows, scored against the held-out real rows."""
+    """The candidate on all rows, scored against the held-out real rows.
+
+    ``base["random_state"]`` seeds the fit (0: the model a search refits).
+    """
     n_samples, n_train, n_eval, n_repeats = sizes
     started = time.perf_counter()
     model = BiasedVAESynthesizer(**base, **CANDIDATES[index]).fit(table.small)
@@ -206,6 +209,7 @@ def summarise(path):
         se = np.array([r["js_se"] for r in refs])
         spread = (js.max() - js.min()) / max(se.mean(), 1e-12)
         print(f"{dataset}: reference JS {np.round(js, 3)}; spread {spread:.1f} s.e.")
+        expected = _over_fit_seeds(mine, js)
         utils = _by_candidate(mine, "utility")
         if utils is not None:
             u = np.array([r["utility"] for r in utils])
@@ -217,6 +221,8 @@ def summarise(path):
             having = list({r["shuffle"]: r for r in searches if name in r}.values())
             if having:
                 _agreement(name, having, js, se)
+                if expected is not None:
+                    _agreement(name, having, *expected, label="over fit seeds")
         _cost([r for r in searches if "score_seconds" in r])
 
 
@@ -228,7 +234,30 @@ def _by_candidate(records, kind):
     return [found[i] for i in range(len(CANDIDATES))]
 
 
-def _agreement(name, searches, js, se):
+def _over_fit_seeds(records, js):
+    """Each candidate's mean reference JS over its fits and its s.e., or None.
+
+    The fits: ``random_state`` 0 (``js``) and every ``--fit-seeds`` seed that
+    all candidates have. Their spread is the fit-to-fit noise that a choice
+    made on cross-validation folds cannot see through.
+    """
+    seeds = [r for r in records if r["kind"] == "reference_seed"]
+    by_seed = {}
+    for r in seeds:
+        by_seed.setdefault(r["fit_seed"], {})[r["candidate"]] = r["js"]
+    complete = [v for v in by_seed.values() if len(v) == len(CANDIDATES)]
+    if not complete:
+        return None
+    fits = np.array([js] + [[v[i] for i in range(len(CANDIDATES))] for v in complete])
+    mean, se = fits.mean(axis=0), fits.std(axis=0, ddof=1) / np.sqrt(len(fits))
+    print(
+        f"  over {len(fits)} fit seeds: mean JS {np.round(mean, 3)}; fit-to-fit "
+        f"std {np.round(fits.std(axis=0, ddof=1), 3)}"
+    )
+    return mean, se
+
+
+def _agreement(name, searches, js, se, label=""):
     """Print one scorer's rank agreement, choice quality and stability.
 
     Two choices per search: ``GridSearchCV``'s argmax, and
@@ -245,7 +274,7 @@ def _agreement(name, searches, js, se):
         fold_se = np.asarray(r[name + "_std"]) / np.sqrt(N_SPLITS - 1)
         rule.append(within_one_standard_error(scores, fold_se, r["mean_fit_time"]))
     rho = np.nan if np.isnan(rhos).all() else np.nanmean(rhos)  # nan: ties only
-    print(f"  {name:>22}: Spearman {rho:.2f} over {len(rhos)} shuffles")
+    print(f"  {name:>22}: Spearman {rho:.2f} over {len(rhos)} shuffles {label}")
     for label, choices in (("argmax", argmax), ("1-s.e. rule", rule)):
         modal, count = Counter(choices).most_common(1)[0]
         gaps = [(js[c] - js.min()) / se[np.argmin(js)] for c in choices]
@@ -280,11 +309,21 @@ def run_table(dataset, args, sizes, base):
         todo.append((f"{dataset}-utility-{index}", "utility", index))
     # "search5": the first searches (RETIRED scorers, no prediction scorer)
     todo += [(f"{dataset}-search6-{k}", "search", k) for k in args.shuffles]
+    todo += [
+        (f"{dataset}-reference-{index}-fit{seed}", "reference_seed", (index, seed))
+        for seed in args.fit_seeds
+        for index in range(len(CANDIDATES))
+    ]
     for key, kind, index in todo:
         if key in finished:
             continue
         if kind == "reference":
             result = dict(candidate=index, **reference(table, index, sizes, base))
+        elif kind == "reference_seed":
+            candidate, seed = index
+            seeded = {**base, "random_state": seed}
+            result = dict(candidate=candidate, fit_seed=seed)
+            result.update(reference(table, candidate, sizes, seeded))
         elif kind == "utility":
             result = dict(candidate=index, **reference_utility(table, index, base))
         else:
@@ -296,6 +335,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["adult", "king", "letter"])
     parser.add_argument("--shuffles", nargs="+", type=int, default=[0, 1, 2, 3, 4])
+    parser.add_argument(
+        "--fit-seeds",
+        nargs="*",
+        type=int,
+        default=[],
+        help="also fit every reference with these random_state values",
+    )
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--out", default="selection.jsonl")
     parser.add_argument("--summary", action="store_true", help="only summarise")
