@@ -88,9 +88,9 @@ def scorers(table):
 #: Reference sizes: synthetic rows, M, L, repeats (``--quick``: a smoke test).
 REFERENCE = dict(full=(10_000, 7500, 1000, 3), quick=(1200, 500, 200, 2))
 #: ``--quick`` trains every candidate this little.
-QUICK = dict(n_seeds=2, max_epochs=3, hidden_dim=16)
+QUICK = dict(n_seeds=2, max_epochs=3, hidden_dim=16, constraints=None)
 #: The runs of every full-size candidate: the paper's 10 seed runs, each fine-tuned.
-RECORDED = dict(n_seeds=10, n_finetune_runs=None)
+RECORDED = dict(n_seeds=10, n_finetune_runs=None, constraints=None)
 
 
 def done(path):

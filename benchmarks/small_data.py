@@ -31,6 +31,7 @@ from scipy import stats
 
 from sklearn_tabbias import BiasedCTGAN, BiasedVAESynthesizer, datasets
 from sklearn_tabbias import bias as bias_methods
+from sklearn_tabbias.benchmark.settings import PAPER_MODEL
 from sklearn_tabbias.bias import BiasMethod
 from sklearn_tabbias.constraints import FixedCombinations
 from sklearn_tabbias.metrics import estimate_detection, estimate_divergence, utility
@@ -74,7 +75,10 @@ def score_js(synthesizer, real, seed):
 
 
 def make_model(name, params, seed):
-    """A synthesizer (ours or a peer) with its parameters."""
+    """A synthesizer (ours or a peer) with its parameters; ``constraints=None``
+    unless ``--set constraints=auto`` or ``--fixed`` (the arms recorded before
+    ``"auto"`` became the default were fitted so)."""
+    params = {**PAPER_MODEL, **params}
     if name == "vae":
         return BiasedVAESynthesizer(random_state=seed, **params)
     if name == "ctgan":

@@ -37,6 +37,7 @@ from joblib import Parallel, delayed
 from small_data import paired_interval, parse_set, score_fit
 
 from sklearn_tabbias import BiasedVAESynthesizer, datasets
+from sklearn_tabbias.benchmark.settings import PAPER_MODEL
 from sklearn_tabbias.bias import PretrainBias
 
 N_TEST, N_SOURCE = 2000, 5000
@@ -73,7 +74,8 @@ def split(task, n_rows, seed):
 
 
 def fit_arm(arm, data, seed, params):
-    """The arm's synthesizer, fitted."""
+    """The arm's synthesizer, fitted (``constraints=None`` unless ``--set``)."""
+    params = {**PAPER_MODEL, **params}
     if arm == "source":
         bias = PretrainBias(source=data["source"], n_samples=N_SOURCE)
         return BiasedVAESynthesizer(bias=bias, random_state=seed, **params).fit(

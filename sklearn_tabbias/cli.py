@@ -214,7 +214,7 @@ def fit(args):
         _check_columns(frame, constraint.columns, args.data)
     model = cls(**params)
     started = time.perf_counter()
-    model.fit(frame)
+    _fit_with_notes(model, frame)
     seconds = time.perf_counter() - started
     joblib.dump(model, args.output)
     print(
@@ -222,6 +222,28 @@ def fit(args):
         f"{seconds:.1f}s; saved to {args.output}"
     )
     return 0
+
+
+def _fit_with_notes(model, frame):
+    """Fit; a rule found in the rows is a note on stderr, not a Python warning."""
+    import warnings
+
+    from sklearn_tabbias.constraints import DetectedConstraintWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DetectedConstraintWarning)
+        model.fit(frame)
+    for warning in caught:
+        if issubclass(warning.category, DetectedConstraintWarning):
+            print(
+                f"note: {warning.message} (On the command line: --param "
+                "constraints=None or --constraints FILE.)",
+                file=sys.stderr,
+            )
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
 
 
 def load_model(path):

@@ -19,9 +19,15 @@ row obeys it whatever the model does.
 
 Conditions of ``sample(conditions=...)`` on constrained columns are rewritten
 the same way (``condition``), where they can be.
+
+``constraints="auto"`` (the synthesizers' default) keeps the columns that map one
+to one in the training rows together (:func:`detect`'s
+:class:`FixedCombinations`), with a :class:`DetectedConstraintWarning` naming
+them; ``constraints=None`` learns every column freely.
 """
 
 import copy
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +38,7 @@ from sklearn_tabbias.conditions import OneOf, holds
 from sklearn_tabbias.conditions import Range as ConditionRange
 
 __all__ = [
+    "DetectedConstraintWarning",
     "FixedCombinations",
     "Inequality",
     "Positive",
@@ -39,9 +46,11 @@ __all__ = [
     "Unique",
     "apply",
     "detect",
+    "detect_fixed_combinations",
     "from_records",
     "restore",
     "rewrite",
+    "transform_known",
 ]
 
 
@@ -77,7 +86,13 @@ class FixedCombinations:
 
     @property
     def name(self):
-        """The name of the joint column."""
+        """The name of the joint column.
+
+        ``"a+b"``, or with integer column names (an array's positions) the
+        first column's, which the joint column takes.
+        """
+        if all(isinstance(c, (int, np.integer)) for c in self.columns):
+            return self.columns[0]
         return "+".join(str(c) for c in self.columns)
 
     @property
@@ -94,7 +109,7 @@ class FixedCombinations:
                 f"{list(self.columns)}"
                 + (f", of which {missing} are not columns." if missing else ".")
             )
-        if self.name in frame.columns:
+        if self.name in frame.columns and self.name not in self.columns:
             raise ValueError(
                 f"FixedCombinations({list(self.columns)}): the table already has "
                 f"a column {self.name!r}; rename it."
@@ -138,9 +153,16 @@ class FixedCombinations:
         codes = tuple(str(i) for i in np.flatnonzero(keep))
         return [*rest, (self.name, OneOf(codes))]
 
-    def _codes(self, part):
+    def known(self, frame):
+        """Whether each row's combination was seen in fit (others cannot be)."""
+        return self._found(frame[self.columns]) >= 0
+
+    def _found(self, part):
         keys = pd.MultiIndex.from_frame(self.combinations_.astype(object))
-        found = keys.get_indexer(pd.MultiIndex.from_frame(part.astype(object)))
+        return keys.get_indexer(pd.MultiIndex.from_frame(part.astype(object)))
+
+    def _codes(self, part):
+        found = self._found(part)
         if (found < 0).any():
             row = part[found < 0].iloc[0].to_dict()
             raise ValueError(f"{row} is not a combination seen in fit.")
@@ -385,6 +407,35 @@ def _numbers(column):
     return pd.to_numeric(as_numbers(column), errors="coerce").astype("float64")
 
 
+class DetectedConstraintWarning(UserWarning):
+    """``constraints="auto"`` found columns to keep together.
+
+    See :func:`detect_fixed_combinations`.
+    """
+
+
+def detect_fixed_combinations(frame, max_levels=50, min_rows_per_combination=5):
+    """:class:`FixedCombinations` of the columns that map one to one.
+
+    What ``constraints="auto"`` enforces: each value of one column pairs with
+    one value of the other, both ways, chained into groups; at most
+    ``max_levels`` values a column, at least ``min_rows_per_combination``
+    rows per combination on average and two combinations seen twice or more,
+    so that the map is not an accident of few rows (one rare value meeting
+    another).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"grade": list("abcabcabcabcabc"),
+    ...                       "level": [1, 2, 3] * 5, "x": range(15)})
+    >>> detect_fixed_combinations(frame, max_levels=10)
+    [FixedCombinations(columns=['grade', 'level'])]
+    """
+    groups = _one_to_one_groups(frame, max_levels, min_rows_per_combination)
+    return [FixedCombinations(group) for group in groups]
+
+
 def detect(frame, max_levels=50, min_rows_per_combination=5):
     """Constraints the rows of ``frame`` suggest, to review before use.
 
@@ -407,8 +458,7 @@ def detect(frame, max_levels=50, min_rows_per_combination=5):
     FixedCombinations(columns=['grade', 'level'])
     Inequality(low_column='start', high_column='end')
     """
-    groups = _one_to_one_groups(frame, max_levels, min_rows_per_combination)
-    found = [FixedCombinations(group) for group in groups]
+    found = detect_fixed_combinations(frame, max_levels, min_rows_per_combination)
     numeric = [
         c
         for c in frame.columns
@@ -433,9 +483,11 @@ def _one_to_one_groups(frame, max_levels, min_rows):
 
     for i, a in enumerate(columns):
         for b in columns[i + 1 :]:
-            pairs = frame[[a, b]].dropna().drop_duplicates()
-            one_to_one = len(pairs) == frame[a].nunique() == frame[b].nunique()
-            if one_to_one and len(frame) >= min_rows * len(pairs):
+            counts = frame.groupby([a, b], dropna=True).size()
+            one_to_one = len(counts) == frame[a].nunique() == frame[b].nunique()
+            # two combinations seen twice or more: not one rare value meeting another
+            repeated = (counts >= 2).sum() >= 2
+            if one_to_one and repeated and len(frame) >= min_rows * len(counts):
                 parent[root(b)] = root(a)
     groups = {}
     for c in columns:
@@ -488,7 +540,12 @@ def from_records(records):
 
 
 def apply(constraints, frame):
-    """Each constraint fitted on ``frame`` in turn; the table the model learns."""
+    """Each constraint fitted on ``frame`` in turn; the table the model learns.
+
+    ``constraints="auto"``: those of :func:`detect_fixed_combinations`.
+    """
+    if isinstance(constraints, str):  # "auto", the parameter's one string
+        constraints = _detected(frame)
     fitted = []
     for constraint in constraints or []:
         if isinstance(constraint, ConditionRange):  # a common mix-up
@@ -500,6 +557,39 @@ def apply(constraints, frame):
         frame = constraint.transform(frame)
         fitted.append(constraint)
     return fitted, frame
+
+
+def _detected(frame):
+    """The fixed combinations of ``frame``, each announced with a warning."""
+    found = detect_fixed_combinations(frame)
+    for constraint in found:
+        warnings.warn(
+            f"constraints='auto': the columns {constraint.columns} map one to one "
+            "in the training rows, so only their observed combinations are "
+            "sampled. Pass constraints=None to learn them freely, or a list of "
+            "constraints to choose.",
+            DetectedConstraintWarning,
+            stacklevel=5,
+        )
+    return found
+
+
+def transform_known(fitted, frame):
+    """Other rows in the user's columns (a source table) as the model's rows.
+
+    Returns the rows every fitted constraint can transform, transformed, and
+    how many were not.
+    A constraint with a ``known(frame)`` mask (:class:`FixedCombinations`: the
+    combinations seen in fit) leaves the other rows out; the rest transform
+    every row.
+    """
+    n_rows = len(frame)
+    for constraint in fitted:
+        known = getattr(constraint, "known", None)
+        if known is not None:
+            frame = frame[np.asarray(known(frame))].reset_index(drop=True)
+        frame = constraint.transform(frame)
+    return frame, n_rows - len(frame)
 
 
 def restore(fitted, frame, columns):

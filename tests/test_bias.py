@@ -21,6 +21,7 @@ from sklearn_tabbias.bias import (
     RealRows,
 )
 from sklearn_tabbias.bias._base import pool_samples
+from sklearn_tabbias.constraints import FixedCombinations
 from sklearn_tabbias.synthesizers._settings import VAESettings
 from sklearn_tabbias.synthesizers._vae_runner import VAERunner
 
@@ -378,7 +379,9 @@ def test_pretrain_source_table_rows_are_the_pretraining_rows(adult300, related, 
     bias = PretrainBias(source=related, n_samples=5000)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)  # no source row left out
-        synth = BiasedVAESynthesizer(bias=bias, random_state=0, **PLAIN).fit(adult300)
+        synth = BiasedVAESynthesizer(
+            bias=bias, constraints=None, random_state=0, **PLAIN
+        ).fit(adult300)
     # the encoder learnt the source's categories too (countries the 300 rows lack)
     assert synth.encoder_.known_rows(related).all()
     assert not TabularEncoder().fit(adult300).known_rows(related).all()
@@ -394,6 +397,22 @@ def test_pretrain_source_table_rows_are_the_pretraining_rows(adult300, related, 
     assert phase[0]["n_members"] == 1  # n_finetune_runs
     assert phase[0]["init_state"] is None
     assert (synth.sample(50).dtypes == adult300.dtypes).all()
+
+
+def test_pretrain_source_rows_pass_through_the_constraints(adult300, related, spy):
+    pair = ["education", "education-num"]
+    seen = set(map(tuple, adult300[pair].to_numpy()))
+    known = related[pair].apply(tuple, axis=1).isin(seen)
+    source = pd.concat([related, related.head(3).assign(**{"education-num": 99})])
+    bias = PretrainBias(source=source, n_samples=5000)
+    with pytest.warns(UserWarning, match=f"{(~known).sum() + 3} of {len(source)}"):
+        synth = BiasedVAESynthesizer(
+            bias=bias, constraints=[FixedCombinations(pair)], random_state=0, **PLAIN
+        ).fit(adult300)
+    phase = [c for c in spy if c["phase"] == "pretrain"][0]
+    assert phase["n_rows"] == known.sum()  # the joint column's codes, encoded
+    sample = synth.sample(200, random_state=0)
+    assert set(map(tuple, sample[pair].to_numpy())) <= seen
 
 
 def test_pretrain_source_table_is_subsampled_to_n_samples(adult300, related, spy):

@@ -190,6 +190,18 @@ def test_fit_keeps_the_rules_of_a_constraints_file(tmp_path, table_csv, capsys):
     assert "is not a constraint" in capsys.readouterr().err
 
 
+def test_fit_notes_the_rules_it_found_without_a_python_warning(
+    tmp_path, table_csv, capsys
+):
+    argv = ["fit", str(table_csv), "-o", str(tmp_path / "m.joblib"), "--bias", "none"]
+    assert main([*argv, *TINY_PARAMS]) == 0
+    err = capsys.readouterr().err
+    assert "note: constraints='auto': the columns ['education', 'education-num']" in err
+    assert "Warning" not in err and "--param constraints=None" in err
+    assert main([*argv, *TINY_PARAMS, "--param", "constraints=None"]) == 0
+    assert "note:" not in capsys.readouterr().err
+
+
 def test_csv_options_read_and_write_real_world_files(tmp_path, capsys):
     rng = np.random.default_rng(0)
     n = 60

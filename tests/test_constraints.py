@@ -9,12 +9,14 @@ from sklearn_tabbias import BiasedCTGAN, BiasedVAESynthesizer
 from sklearn_tabbias.conditions import OneOf
 from sklearn_tabbias.conditions import Range as ConditionRange
 from sklearn_tabbias.constraints import (
+    DetectedConstraintWarning,
     FixedCombinations,
     Inequality,
     Positive,
     Range,
     Unique,
     detect,
+    detect_fixed_combinations,
     from_records,
 )
 
@@ -101,6 +103,37 @@ def test_adult_education_and_education_num_stay_consistent(adult300):
     sample = synth.sample(1000, random_state=0)
     seen = set(map(tuple, adult300[pair].drop_duplicates().to_numpy()))
     assert set(map(tuple, sample[pair].to_numpy())) <= seen
+
+
+@pytest.mark.parametrize("cls", [BiasedVAESynthesizer, BiasedCTGAN])
+def test_by_default_columns_that_map_one_to_one_keep_their_combinations(cls):
+    table = _table()
+    params = FAST if cls is BiasedVAESynthesizer else dict(bias="none", epochs=2)
+    with pytest.warns(DetectedConstraintWarning, match="\\['level', 'code'\\]"):
+        synth = cls(random_state=0, **params).fit(table)
+    assert synth.constraints_ == [FixedCombinations(["level", "code"])]
+    sample = synth.sample(500, random_state=0)
+    assert (sample["code"] == sample["level"].map(CODES)).all()
+    free = cls(constraints=None, random_state=0, **params).fit(table)
+    assert free.constraints_ == []
+
+
+def test_auto_needs_enough_rows_per_combination():
+    table = _table(n=30)  # 8 combinations, under 5 rows each
+    assert detect_fixed_combinations(table) == []
+    assert detect_fixed_combinations(_table(n=60)) == [
+        FixedCombinations(["level", "code"])
+    ]
+
+
+def test_fixed_combinations_of_an_array_keep_integer_column_names():
+    table = _table().assign(level=lambda t: t["code"] * 10)
+    array = table.to_numpy(dtype=float)
+    with pytest.warns(DetectedConstraintWarning, match="\\[0, 2\\]"):
+        synth = BiasedVAESynthesizer(random_state=0, **FAST).fit(array)
+    sample = synth.sample(200, random_state=0)
+    assert isinstance(sample, np.ndarray) and sample.shape == (200, 3)
+    assert (sample[:, 0] == sample[:, 2] * 10).all()
 
 
 def _stays(n=300, seed=0):

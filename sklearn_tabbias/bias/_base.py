@@ -11,14 +11,17 @@ from sklearn.base import BaseEstimator
 class RealRows:
     """The real rows of a fit, encoded: the training and validation split.
 
-    ``encode(X)`` encodes other rows with the fit's columns the way the real
-    rows were (rows of a related table, a source's samples); rows holding a
-    category or a NaN the real rows have not are left out with a warning.
+    ``encode(X)`` encodes other rows with the fit's columns (the user's, before
+    any constraint) the way the real rows were (rows of a related table, a
+    source's samples); rows holding a category or a NaN the real rows have
+    not, or a combination of columns a constraint does not allow, are left out
+    with a warning.
     ``n_runs`` is how many runs a later phase whose best run is kept trains
     (fine-tuning, pre-training): the VAE's ``n_finetune_runs``, or 1 where
     the runner cannot rank runs.
     ``extra`` holds the rows of :meth:`BiasMethod.extra_rows` (a DataFrame
-    with the fit's columns), which the encoder was fitted on as well.
+    with the fit's columns), which the encoder was fitted on as well (after
+    the constraints).
     """
 
     train: object

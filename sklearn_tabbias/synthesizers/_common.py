@@ -5,11 +5,12 @@ import warnings
 from dataclasses import replace
 
 import torch
+from sklearn.utils._param_validation import StrOptions
 
 #: Parameter constraints of the parameters every synthesizer has.
 COMMON_CONSTRAINTS = {
     "categorical_features": ["array-like", None],
-    "constraints": [list, None],
+    "constraints": [list, StrOptions({"auto"}), None],
     "random_state": ["random_state"],
     "device": [str, torch.device],
     "verbose": ["verbose"],

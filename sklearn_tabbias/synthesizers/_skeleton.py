@@ -13,6 +13,7 @@ import pandas as pd
 
 from sklearn_tabbias._validation import MAX_SEED, as_frame
 from sklearn_tabbias.bias import make_bias
+from sklearn_tabbias.constraints import transform_known
 from sklearn_tabbias.encoding import TabularEncoder
 from sklearn_tabbias.synthesizers._common import check_device, check_varying
 
@@ -45,13 +46,16 @@ class BiasedFitMixin:
         self._check_rows(frame)
         device = check_device(self.device)
         self.bias_ = self._bias_method()
-        extra = self.bias_.extra_rows(rng)
+        extra = self.bias_.extra_rows(rng)  # in the user's columns
+        learnt = frame
         if extra is not None:
-            extra = _with_dtypes(_named(extra, frame.columns), frame)
+            extra = _with_dtypes(_named(extra, self._columns), frame)
+            rows = _with_dtypes(self._as_model_rows(extra)[0], frame)
+            learnt = pd.concat([frame, rows], ignore_index=True)
         encoder = TabularEncoder(
             categorical_features=self._categorical_left(),
             random_state=rng.randint(MAX_SEED),
-        ).fit(frame if extra is None else pd.concat([frame, extra], ignore_index=True))
+        ).fit(learnt)
         check_varying(encoder)
         runner, real = self._start(frame, encoder, device, rng)
         real.encode = partial(self._encode_known, runner, encoder)
@@ -75,6 +79,14 @@ class BiasedFitMixin:
         self.history_ = runner.records
         self._runner = runner
 
+    def _as_model_rows(self, rows):
+        """Rows in the user's columns as rows of the table the model learns.
+
+        Returns them, after the constraints, and how many rows the
+        constraints could not take (see ``constraints.transform_known``).
+        """
+        return transform_known(self.constraints_, _named(rows, self._columns))
+
     def _categorical_left(self):
         """``categorical_features`` less the columns constraints rewrote."""
         consumed = {c for k in self.constraints_ or [] for c in k.removes}
@@ -83,21 +95,25 @@ class BiasedFitMixin:
         return [c for c in self.categorical_features if c not in consumed]
 
     def _encode_known(self, runner, encoder, X):
-        """``X`` encoded like the real rows, its unknown rows left out."""
-        names = getattr(encoder, "feature_names_in_", None)
-        frame = as_frame(X) if names is None else _named(X, names)
+        """``X``, in the user's columns, encoded like the real rows.
+
+        Rows the constraints or the encoder cannot take are left out.
+        """
+        frame, left_out = self._as_model_rows(X)
         known = encoder.known_rows(frame)
-        if not known.any():
+        n_rows, n_out = len(frame) + left_out, left_out + (~known).sum()
+        if n_out == n_rows:
             raise ValueError(
-                f"None of the {len(frame)} rows given to {type(self.bias_).__name__} "
+                f"None of the {n_rows} rows given to {type(self.bias_).__name__} "
                 "can be encoded: each holds a category or a NaN that the real rows "
-                "do not (see TabularEncoder.known_rows)."
+                "do not (see TabularEncoder.known_rows), or a combination of "
+                "columns that a constraint does not allow."
             )
-        if not known.all():
+        if n_out:
             warnings.warn(
-                f"{type(self.bias_).__name__}: {(~known).sum()} of {len(frame)} rows "
-                "hold a category or a NaN that the real rows do not; they are left "
-                "out.",
+                f"{type(self.bias_).__name__}: {n_out} of {n_rows} rows hold a "
+                "category, a NaN or a combination of columns (FixedCombinations) "
+                "that the real rows do not; they are left out.",
                 UserWarning,
                 stacklevel=2,
             )
@@ -129,10 +145,10 @@ def _named(X, columns):
 
 def _with_dtypes(rows, frame):
     """``rows`` cast to the dtypes of ``frame``'s columns where they can be."""
-    if not rows.columns.equals(frame.columns):
-        return rows
     rows = rows.copy()
     for name, dtype in frame.dtypes.items():
+        if name not in rows.columns:
+            continue  # e.g. a constraint's joint column
         try:
             rows[name] = rows[name].astype(dtype)
         except (TypeError, ValueError):

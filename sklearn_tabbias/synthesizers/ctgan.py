@@ -108,11 +108,14 @@ default="pretrain"
     categorical_features : array-like of str or int, default=None
         Columns forced to be discrete; others are inferred as in
         :class:`~sklearn_tabbias.encoding.TabularEncoder`.
-    constraints : list, default=None
+    constraints : list, "auto" or None, default="auto"
         Rules every sampled row keeps by construction, e.g.
         ``[FixedCombinations(["education", "education-num"])]`` (see
         :mod:`sklearn_tabbias.constraints`); fitted copies are
-        ``constraints_``.
+        ``constraints_``. "auto": the columns that map one to one in the
+        training rows keep their observed combinations
+        (:func:`~sklearn_tabbias.constraints.detect_fixed_combinations`, with a
+        warning naming them); None: no rule.
     n_jobs : int, default=None
         Processes for the independent seed runs of "avg", "drs" and "maml"
         (joblib); the result does not depend on it.
@@ -200,7 +203,7 @@ default="pretrain"
         discriminator_steps=1,
         log_frequency=True,
         categorical_features=None,
-        constraints=None,
+        constraints="auto",
         n_jobs=None,
         random_state=None,
         device="cpu",

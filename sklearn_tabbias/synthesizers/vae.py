@@ -112,11 +112,14 @@ maml_first_order : default=None
     categorical_features : array-like of str or int, default=None
         Columns to treat as categorical whatever their dtype (see
         :class:`~sklearn_tabbias.encoding.TabularEncoder`).
-    constraints : list, default=None
+    constraints : list, "auto" or None, default="auto"
         Rules every sampled row keeps by construction, e.g.
         ``[FixedCombinations(["education", "education-num"])]`` (see
         :mod:`sklearn_tabbias.constraints`); fitted copies are
-        ``constraints_``.
+        ``constraints_``. "auto": the columns that map one to one in the
+        training rows keep their observed combinations
+        (:func:`~sklearn_tabbias.constraints.detect_fixed_combinations`, with a
+        warning naming them); None: no rule.
     random_state : int, RandomState instance or None, default=None
         Seeds every initialisation, split, batch order and sample. The global
         numpy and torch random states are never used.
@@ -224,7 +227,7 @@ maml_first_order : default=None
         maml_first_order=None,
         bgm_components=10,
         categorical_features=None,
-        constraints=None,
+        constraints="auto",
         random_state=None,
         device="cpu",
         verbose=0,
