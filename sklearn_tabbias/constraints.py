@@ -21,9 +21,9 @@ Conditions of ``sample(conditions=...)`` on constrained columns are rewritten
 the same way (``condition``), where they can be.
 
 ``constraints="auto"`` (the synthesizers' default) keeps the columns that map one
-to one in the training rows together (:func:`detect`'s
-:class:`FixedCombinations`), with a :class:`DetectedConstraintWarning` naming
-them; ``constraints=None`` learns every column freely.
+to one in the training rows together (:func:`detect_fixed_combinations`), with
+a :class:`DetectedConstraintWarning` naming them; ``constraints=None`` learns
+every column freely.
 """
 
 import copy
@@ -483,7 +483,7 @@ def _one_to_one_groups(frame, max_levels, min_rows):
 
     for i, a in enumerate(columns):
         for b in columns[i + 1 :]:
-            counts = frame.groupby([a, b], dropna=True).size()
+            counts = frame.groupby([a, b], dropna=True, observed=True).size()
             one_to_one = len(counts) == frame[a].nunique() == frame[b].nunique()
             # two combinations seen twice or more: not one rare value meeting another
             repeated = (counts >= 2).sum() >= 2
@@ -578,10 +578,9 @@ def transform_known(fitted, frame):
     """Other rows in the user's columns (a source table) as the model's rows.
 
     Returns the rows every fitted constraint can transform, transformed, and
-    how many were not.
-    A constraint with a ``known(frame)`` mask (:class:`FixedCombinations`: the
-    combinations seen in fit) leaves the other rows out; the rest transform
-    every row.
+    how many were not. A constraint with a ``known(frame)`` mask
+    (:class:`FixedCombinations`: the combinations seen in fit) leaves the other
+    rows out; the rest transform every row.
     """
     n_rows = len(frame)
     for constraint in fitted:

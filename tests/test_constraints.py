@@ -124,6 +124,10 @@ def test_auto_needs_enough_rows_per_combination():
     assert detect_fixed_combinations(_table(n=60)) == [
         FixedCombinations(["level", "code"])
     ]
+    categories = _table(n=60).astype({"level": "category", "code": "category"})
+    assert detect_fixed_combinations(categories) == [
+        FixedCombinations(["level", "code"])  # unobserved pairs do not count
+    ]
 
 
 def test_fixed_combinations_of_an_array_keep_integer_column_names():
