@@ -300,9 +300,15 @@ def _cost(searches):
 
 
 def run_table(dataset, args, sizes, base):
-    """Every missing reference, reference utility and search of one table."""
+    """Every missing reference, reference utility and search of one table.
+
+    With ``--auto-constraints`` every candidate has ``constraints="auto"`` and
+    the records are those of ``<dataset>+auto``.
+    """
     finished = done(args.out)
     table = load_table(dataset, "b", SETTINGS["full"])
+    if args.auto_constraints:
+        dataset, base = f"{dataset}+auto", {**base, "constraints": "auto"}
     todo = []
     for index in range(len(CANDIDATES)):
         todo.append((f"{dataset}-reference-{index}", "reference", index))
@@ -334,13 +340,18 @@ def run_table(dataset, args, sizes, base):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["adult", "king", "letter"])
-    parser.add_argument("--shuffles", nargs="+", type=int, default=[0, 1, 2, 3, 4])
+    parser.add_argument("--shuffles", nargs="*", type=int, default=[0, 1, 2, 3, 4])
     parser.add_argument(
         "--fit-seeds",
         nargs="*",
         type=int,
         default=[],
         help="also fit every reference with these random_state values",
+    )
+    parser.add_argument(
+        "--auto-constraints",
+        action="store_true",
+        help="the candidates with constraints='auto' (records of '<dataset>+auto')",
     )
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--out", default="selection.jsonl")
