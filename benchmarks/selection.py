@@ -35,7 +35,7 @@ from scipy import stats
 from sklearn.model_selection import GridSearchCV, KFold
 
 from sklearn_tabbias import BiasedVAESynthesizer
-from sklearn_tabbias.benchmark.settings import SETTINGS
+from sklearn_tabbias.benchmark.settings import PAPER_MODEL, SETTINGS
 from sklearn_tabbias.benchmark.tables import load_table
 from sklearn_tabbias.metrics import (
     ColumnPredictionScorer,
@@ -88,9 +88,9 @@ def scorers(table):
 #: Reference sizes: synthetic rows, M, L, repeats (``--quick``: a smoke test).
 REFERENCE = dict(full=(10_000, 7500, 1000, 3), quick=(1200, 500, 200, 2))
 #: ``--quick`` trains every candidate this little.
-QUICK = dict(n_seeds=2, max_epochs=3, hidden_dim=16, constraints=None)
+QUICK = dict(n_seeds=2, max_epochs=3, hidden_dim=16, **PAPER_MODEL)
 #: The runs of every full-size candidate: the paper's 10 seed runs, each fine-tuned.
-RECORDED = dict(n_seeds=10, n_finetune_runs=None, constraints=None)
+RECORDED = dict(n_seeds=10, n_finetune_runs=None, **PAPER_MODEL)
 
 
 def done(path):
@@ -222,7 +222,7 @@ def summarise(path):
             if having:
                 _agreement(name, having, js, se)
                 if expected is not None:
-                    _agreement(name, having, *expected, label="over fit seeds")
+                    _agreement(name, having, *expected, yardstick="over fit seeds")
         _cost([r for r in searches if "score_seconds" in r])
 
 
@@ -249,15 +249,15 @@ def _over_fit_seeds(records, js):
     if not complete:
         return None
     fits = np.array([js] + [[v[i] for i in range(len(CANDIDATES))] for v in complete])
-    mean, se = fits.mean(axis=0), fits.std(axis=0, ddof=1) / np.sqrt(len(fits))
+    mean, std = fits.mean(axis=0), fits.std(axis=0, ddof=1)
     print(
         f"  over {len(fits)} fit seeds: mean JS {np.round(mean, 3)}; fit-to-fit "
-        f"std {np.round(fits.std(axis=0, ddof=1), 3)}"
+        f"std {np.round(std, 3)}"
     )
-    return mean, se
+    return mean, std / np.sqrt(len(fits))
 
 
-def _agreement(name, searches, js, se, label=""):
+def _agreement(name, searches, js, se, yardstick=""):
     """Print one scorer's rank agreement, choice quality and stability.
 
     Two choices per search: ``GridSearchCV``'s argmax, and
@@ -274,7 +274,7 @@ def _agreement(name, searches, js, se, label=""):
         fold_se = np.asarray(r[name + "_std"]) / np.sqrt(N_SPLITS - 1)
         rule.append(within_one_standard_error(scores, fold_se, r["mean_fit_time"]))
     rho = np.nan if np.isnan(rhos).all() else np.nanmean(rhos)  # nan: ties only
-    print(f"  {name:>22}: Spearman {rho:.2f} over {len(rhos)} shuffles {label}")
+    print(f"  {name:>22}: Spearman {rho:.2f} over {len(rhos)} shuffles {yardstick}")
     for label, choices in (("argmax", argmax), ("1-s.e. rule", rule)):
         modal, count = Counter(choices).most_common(1)[0]
         gaps = [(js[c] - js.min()) / se[np.argmin(js)] for c in choices]
