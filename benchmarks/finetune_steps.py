@@ -1,12 +1,14 @@
 """Exploration: does the fine-tuning phase need the recipe's ``min_steps``?
 
-The benchmark's Pre-train cells of the new recipe fine-tune the pre-trained
-start for at least ``min_steps=1000`` optimiser steps on the 240 training rows.
-This script runs the same cells (``SETTINGS["full"]``, seeds 0-2) with the
-fine-tuning phase alone at another ``min_steps`` (0: plain early stopping, the
-old rule) and prints one JSON line per cell: JS (M=7500, L=1000, ordinal),
-detection AUC, utility and fit seconds. It patches ``VAERunner.train`` for the
-``"finetune"`` phase only, so it is an experiment, not a setting of the library.
+The recipe of Dec 2026 fine-tuned every bias's θ0 for at least
+``min_steps=1000`` optimiser steps on the 240 training rows; since then a
+trained start ("pretrain", "drs") takes ``finetune_min_steps=300``. This
+script runs a scenario's cells (``SETTINGS["full"]``, seeds 0-2) with the
+fine-tuning phase of any bias at another number of steps (0: plain early
+stopping, the old rule) and prints one JSON line per cell: JS (M=7500,
+L=1000, ordinal), detection AUC, utility and fit seconds. It patches
+``VAERunner.train`` for the ``"finetune"`` phase only (also after "avg" and
+"maml", which the library fine-tunes for ``min_steps``).
 
     OMP_NUM_THREADS=1 python benchmarks/finetune_steps.py 0 adult a Pre-train
 """
@@ -23,13 +25,13 @@ from sklearn_tabbias.synthesizers._vae_runner import VAERunner
 
 
 def patch_finetune(min_steps):
-    """Make every ``"finetune"`` phase stop by its own ``min_steps``."""
+    """Make every ``"finetune"`` phase take ``min_steps`` before it may stop."""
     original = VAERunner.train
 
     def train(self, train, val, n_members, init_state=None, phase="seed", rows=None):
         saved = self.settings
         if phase == "finetune":
-            self.settings = replace(saved, min_steps=min_steps)
+            self.settings = replace(saved, finetune_min_steps=min_steps)
         try:
             return original(self, train, val, n_members, init_state, phase, rows)
         finally:

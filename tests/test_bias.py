@@ -38,6 +38,7 @@ RUNNER_SETTINGS = VAESettings(
     learning_rate=1e-3,
     patience=10,
     min_steps=0,
+    finetune_min_steps=0,
     validation_fraction=0.2,
     bgm_components=5,
     device=torch.device("cpu"),
@@ -306,6 +307,42 @@ def test_no_epoch_is_kept_before_min_steps(setting):
         np.nanmin(record.curves["validation"][first:], axis=0),
         rtol=1e-6,
     )
+
+
+def test_finetune_phase_takes_finetune_min_steps(setting):
+    """The "finetune" phase waits finetune_min_steps; the other phases min_steps."""
+    runner, real = setting
+    runner.settings = replace(
+        RUNNER_SETTINGS, max_epochs=50, patience=3, min_steps=40, finetune_min_steps=0
+    )
+    try:
+        seed = runner.train(real.train, real.val, 2, phase="seed")
+        tuned = runner.train(
+            real.train, real.val, 2, init_state=seed.best_state, phase="finetune"
+        )
+    finally:
+        runner.settings = RUNNER_SETTINGS
+    assert (seed.record.best_epoch >= 39).all()  # one step an epoch
+    # before min_steps the validation loss is computed only for the curves
+    assert np.isnan(seed.record.curves["validation"][1]).all()
+    assert np.isfinite(tuned.record.curves["validation"][1]).all()
+
+
+@pytest.mark.parametrize(
+    "bias, expected", [("pretrain", 7), ("drs", 7), ("avg", 20), ("maml", 20)]
+)
+def test_only_a_trained_start_is_fine_tuned_for_fewer_steps(adult300, bias, expected):
+    synth = BiasedVAESynthesizer(
+        bias=bias, **dict(TINY, max_epochs=2), min_steps=20, finetune_min_steps=7
+    ).fit(adult300)
+    assert synth._runner.settings.finetune_min_steps == expected
+
+
+def test_finetune_min_steps_is_at_most_min_steps(adult300):
+    synth = BiasedVAESynthesizer(
+        bias="pretrain", **dict(TINY, max_epochs=2), min_steps=0
+    ).fit(adult300)
+    assert synth._runner.settings.finetune_min_steps == 0
 
 
 def test_min_steps_beyond_the_budget_keeps_the_last_epoch(setting):

@@ -124,6 +124,13 @@ class BiasMethod(BaseEstimator):
     #: Whether θ0 is built from the seed runs at all (False: the seed phase is
     #: skipped and :meth:`initial_state` gets ``seed_runs=None``).
     uses_seed_runs = True
+    #: Whether θ0 is a model trained to its own stopping point on other rows
+    #: (generated or related ones), which fine-tuning only adapts to the real
+    #: rows. False: θ0 does not sample well by itself (an average of weights),
+    #: so fine-tuning trains as long as a seed run. A runner may fine-tune a
+    #: trained start for fewer steps (``BiasedVAESynthesizer``'s
+    #: ``finetune_min_steps``).
+    trained_start = False
 
     def train_seed_runs(self, runner, real, n_runs):
         """The S seed runs on the real rows (paper: independent initialisations).

@@ -37,6 +37,8 @@ class DRSBias(DiverseSeedRuns, BiasMethod):
     DRSBias(n_samples=5000)
     """
 
+    trained_start = True
+
     _parameter_constraints = {
         "n_samples": [Interval(Integral, 2, None, closed="left")],
         **DIVERSITY_CONSTRAINTS,

@@ -44,6 +44,7 @@ class PretrainBias(BiasMethod):
     """
 
     uses_all_seed_runs = False
+    trained_start = True
 
     @property
     def uses_seed_runs(self):

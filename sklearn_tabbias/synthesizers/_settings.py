@@ -27,6 +27,7 @@ class VAESettings:
     learning_rate: float
     patience: int
     min_steps: int
+    finetune_min_steps: int
     validation_fraction: float
     bgm_components: int
     device: torch.device

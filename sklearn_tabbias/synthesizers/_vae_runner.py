@@ -182,7 +182,8 @@ class VAERunner:
 
         All members train in one batched module, each with its own
         initialisation (or all from ``init_state``), mini-batch order and noise.
-        Once a member has taken ``min_steps`` optimiser steps (see
+        Once a member has taken ``min_steps`` optimiser steps
+        (``finetune_min_steps`` in the "finetune" phase; see
         :mod:`~sklearn_tabbias.synthesizers._vae_stopping`), it stops when its
         validation loss has not improved for ``patience`` epochs; stopped
         members are removed from the module (with their optimiser state) so
@@ -216,7 +217,7 @@ class VAERunner:
         stopping = EarlyStopping(
             members.module.state(),
             s.patience,
-            s.min_steps,
+            s.finetune_min_steps if phase == "finetune" else s.min_steps,
             steps_per_epoch=self._steps_per_epoch(len(train)),
             max_epochs=s.max_epochs,
         )

@@ -15,10 +15,15 @@ tables, where an epoch is many steps, the rule changes nothing.
 import numpy as np
 import torch
 
-__all__ = ["MIN_STEPS", "EarlyStopping"]
+__all__ = ["FINETUNE_MIN_STEPS", "MIN_STEPS", "EarlyStopping"]
 
 #: Default of ``BiasedVAESynthesizer(min_steps=...)``.
 MIN_STEPS = 1000
+#: Default of ``BiasedVAESynthesizer(finetune_min_steps=...)``: fine-tuning a
+#: trained start for ``MIN_STEPS`` steps on 240 rows undid what pre-training
+#: taught (Adult, route a: Pre-train JS 0.146 against 0.124 at 300 steps),
+#: while 300 steps kept Letter's gain (docs/benchmarks.md).
+FINETUNE_MIN_STEPS = 300
 
 
 class EarlyStopping:
