@@ -1,22 +1,28 @@
-"""Exploration: does the fine-tuning phase need the recipe's ``min_steps``?
+"""Exploration: the benchmark's VAE cells with the recipe changed.
 
-The recipe of Dec 2026 fine-tuned every bias's θ0 for at least
-``min_steps=1000`` optimiser steps on the 240 training rows; since then a
-trained start ("pretrain", "drs") takes ``finetune_min_steps=300``. This
-script runs a scenario's cells (``SETTINGS["full"]``, seeds 0-2) with the
-fine-tuning phase of any bias at another number of steps (0: plain early
-stopping, the old rule) and prints one JSON line per cell: JS (M=7500,
-L=1000, ordinal), detection AUC, utility and fit seconds. It patches
-``VAERunner.train`` for the ``"finetune"`` phase only (also after "avg" and
-"maml", which the library fine-tunes for ``min_steps``).
+Runs a scenario's cells (``SETTINGS["full"]``, seeds 0-2) with some
+parameters of ``BiasedVAESynthesizer`` set otherwise (``--set``, e.g.
+``learning_rate=1e-3``) and/or the fine-tuning phase of any bias at another
+number of steps before early stopping may keep an epoch (``--finetune``; 0:
+plain early stopping, the old rule). The recipe of Dec 2026 fine-tuned every
+bias's θ0 for ``min_steps=1000`` steps on the 240 training rows; since commit
+805cb23 a trained start ("pretrain", "drs") takes ``finetune_min_steps=300``,
+and ``--finetune`` also reaches "avg" and "maml", which the library fine-tunes
+for ``min_steps`` (it patches ``VAERunner.train`` for the ``"finetune"`` phase:
+an experiment, not a setting of the library). One JSON line per cell: JS
+(M=7500, L=1000, ordinal), detection AUC, utility and fit seconds.
 
-    OMP_NUM_THREADS=1 python benchmarks/finetune_steps.py 0 adult a Pre-train
+    OMP_NUM_THREADS=1 python benchmarks/finetune_steps.py adult a Pre-train --finetune 0
+    OMP_NUM_THREADS=1 python benchmarks/finetune_steps.py news a "Big data" \\
+        --set learning_rate=1e-3
 """
 
+import argparse
 import json
-import sys
 import warnings
 from dataclasses import replace
+
+from small_data import parse_set
 
 from sklearn_tabbias.benchmark.cache import run_cell
 from sklearn_tabbias.benchmark.settings import SETTINGS
@@ -41,26 +47,36 @@ def patch_finetune(min_steps):
 
 
 def main():
-    min_steps, dataset, route, scenario = sys.argv[1:5]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("dataset")
+    parser.add_argument("route")
+    parser.add_argument("scenario")
+    parser.add_argument("--finetune", type=int, help="fine-tuning steps, any bias")
+    parser.add_argument("--set", nargs="*", default=[], help="name=value")
+    args = parser.parse_args()
     warnings.simplefilter("ignore")
-    patch_finetune(int(min_steps))
+    label = parse_set(args.set)
+    if args.finetune is not None:
+        patch_finetune(args.finetune)
+        label["min_steps"] = args.finetune  # the records' name for it
     settings = SETTINGS["full"]
-    table = load_table(dataset, route, settings)
+    settings = replace(settings, vae={**settings.vae, **parse_set(args.set)})
+    table = load_table(args.dataset, args.route, settings)
     for seed in settings.seeds:
         cell = dict(
-            dataset=dataset, route=route, model="VAE", scenario=scenario, seed=seed
+            dataset=args.dataset,
+            route=args.route,
+            model="VAE",
+            scenario=args.scenario,
+            seed=seed,
         )
         record = run_cell(cell, table, settings)
         js = [d["js"] for d in record["divergence"] if d["M"] == 7500][0]
         keep = ("detection", "utility_synthetic", "fit_seconds")
         print(
             json.dumps(
-                dict(
-                    cell,
-                    min_steps=int(min_steps),
-                    js=js,
-                    **{k: record.get(k) for k in keep},
-                )
+                dict(cell, **label, js=js, **{k: record.get(k) for k in keep}),
+                default=repr,
             ),
             flush=True,
         )
