@@ -55,12 +55,13 @@ def main():
     parser.add_argument("--set", nargs="*", default=[], help="name=value")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
-    label = parse_set(args.set)
+    params = parse_set(args.set)
+    label = dict(params)
     if args.finetune is not None:
         patch_finetune(args.finetune)
         label["min_steps"] = args.finetune  # the records' name for it
     settings = SETTINGS["full"]
-    settings = replace(settings, vae={**settings.vae, **parse_set(args.set)})
+    settings = replace(settings, vae={**settings.vae, **params})
     table = load_table(args.dataset, args.route, settings)
     for seed in settings.seeds:
         cell = dict(
